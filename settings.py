@@ -1,0 +1,28 @@
+"""App-wide settings: where caches live and how big inputs may be."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Lists longer than this are cut to their first MAX_ITEMS items, with a visible message.
+MAX_ITEMS = 5000
+
+#: Upper bound on the size of an uploaded word list or corpus file.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def cache_dir() -> Path:
+    """Folder for trained vectors and compiled code, outside the repository.
+
+    Set ``EMBEDDING_EXPLORER_CACHE`` to move it; the default follows the XDG
+    convention (``~/.cache/embedding-explorer``).
+    """
+    configured = os.environ.get("EMBEDDING_EXPLORER_CACHE")
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        path = Path(base) / "embedding-explorer"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
