@@ -1,0 +1,150 @@
+"""The shared interface of every embedding method."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Called with a fraction in [0, 1] and a short message while something slow runs.
+Progress = Callable[[float, str], None]
+
+
+def no_progress(fraction: float, message: str) -> None:
+    """A progress callback that ignores its reports."""
+
+
+@dataclass
+class EmbeddingResult:
+    """Vectors for the items an embedder could embed, in input order.
+
+    ``words`` are the input items that got a vector (as the user typed them),
+    ``vectors`` is float32 ``[len(words) x dim]``, ``missing`` lists the items
+    without a vector, and ``generated`` the found items whose vector was built
+    from pieces rather than looked up (FastText's subwords for unseen words).
+    """
+
+    words: list[str]
+    vectors: np.ndarray
+    missing: list[str] = field(default_factory=list)
+    generated: list[str] = field(default_factory=list)
+
+
+class Embedder:
+    """One embedding method: turns items into vectors.
+
+    Subclasses set the class attributes and implement ``_load`` and
+    ``_vectors_for``; loading happens once, on first use, behind a lock so that
+    sessions sharing one embedder never load it twice.
+    """
+
+    name: str = ""
+    title: str = ""
+    description: str = ""
+    #: Whether lookups ignore case (the vocabulary is lower-case).
+    lowercase: bool = True
+    #: Whether items are sentences (True) or single words (False).
+    embeds_sentences: bool = False
+    #: Whether loading is slow enough (training, big model) to warrant progress.
+    slow_to_load: bool = False
+    #: Whether ``neighbours`` searches a vocabulary of the method's own.
+    has_vocabulary: bool = False
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded = False
+
+    # --- loading -------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def load(self, progress: Progress = no_progress) -> None:
+        """Load or train the model once; later calls return at once."""
+        with self._lock:
+            if not self._loaded:
+                self._load(progress)
+                self._loaded = True
+
+    def _load(self, progress: Progress) -> None:
+        """Load the model (override when there is something to load)."""
+
+    # --- embedding -----------------------------------------------------
+    def key(self, item: str) -> str:
+        """The vocabulary key an item is looked up by."""
+        return item.lower() if self.lowercase else item
+
+    def embed(self, items: Sequence[str], progress: Progress = no_progress) -> EmbeddingResult:
+        """Embed ``items``; duplicates and blanks are the caller's business."""
+        self.load(progress)
+        return self._vectors_for(list(items), progress)
+
+    def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        raise NotImplementedError
+
+    # --- neighbours ----------------------------------------------------
+    @property
+    def keyed_vectors(self):
+        """The gensim ``KeyedVectors`` of the vocabulary, or None without one."""
+        return None
+
+    def vocabulary_size(self) -> int:
+        kv = self.keyed_vectors
+        return 0 if kv is None else len(kv.index_to_key)
+
+    def neighbours(self, word: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` nearest vocabulary words to ``word`` by cosine similarity.
+
+        Similarities are computed on the original vectors, never on a projection.
+        Raises ``KeyError`` for a word without a vector and ``NotImplementedError``
+        for a method without a vocabulary.
+        """
+        self.load()
+        kv = self.keyed_vectors
+        if kv is None:
+            raise NotImplementedError(f"{self.title} has no vocabulary to search.")
+        key = self.key(word)
+        if key not in kv.key_to_index:
+            vector = self._vector_for_unseen(key)
+            if vector is None:
+                raise KeyError(f"{word!r} is not in {self.title}'s vocabulary.")
+            return [(w, float(s)) for w, s in kv.similar_by_vector(vector, topn=k)]
+        return [(w, float(s)) for w, s in kv.most_similar(key, topn=k)]
+
+    def _vector_for_unseen(self, key: str) -> np.ndarray | None:
+        """A vector for a word outside the vocabulary, when the method can build one."""
+        return None
+
+
+class KeyedVectorsEmbedder(Embedder):
+    """An embedder whose vectors live in a gensim ``KeyedVectors``."""
+
+    has_vocabulary = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kv = None
+
+    @property
+    def keyed_vectors(self):
+        return self._kv
+
+    def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        words, rows, missing, generated = [], [], [], []
+        for item in items:
+            key = self.key(item)
+            if key in self._kv.key_to_index:
+                rows.append(self._kv.get_vector(key))
+            else:
+                vector = self._vector_for_unseen(key)
+                if vector is None:
+                    missing.append(item)
+                    continue
+                rows.append(vector)
+                generated.append(item)
+            words.append(item)
+        dim = self._kv.vector_size
+        vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+        return EmbeddingResult(words, vectors, missing, generated)

@@ -1,0 +1,80 @@
+"""The text corpora that count, TF-IDF, Word2Vec and FastText learn from.
+
+The default is a Wikipedia sample that ships inside gensim (about 450k tokens
+in 106 articles), so training needs no network. Users can bring their own text.
+Tokenized corpora are cached as plain text (one document per line), never as
+pickles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from settings import cache_dir
+
+BUNDLED_WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A tokenized corpus: a tuple of documents, each a list of lower-case tokens."""
+
+    name: str
+    documents: tuple[list[str], ...]
+    fingerprint: str
+
+    @property
+    def token_count(self) -> int:
+        return sum(len(doc) for doc in self.documents)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens, as the bundled corpus is tokenized."""
+    return _TOKEN.findall(text.lower())
+
+
+def corpus_from_text(text: str, name: str = "uploaded text") -> Corpus:
+    """A corpus from plain text; blank lines separate documents (paragraphs)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    documents = tuple(doc for doc in (tokenize(p) for p in paragraphs) if doc)
+    fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Corpus(name, documents, fingerprint)
+
+
+_bundled: Corpus | None = None
+_bundled_lock = threading.Lock()
+
+
+def bundled_corpus() -> Corpus:
+    """The Wikipedia sample shipped with gensim, tokenized once and cached on disk."""
+    global _bundled
+    with _bundled_lock:
+        if _bundled is None:
+            _bundled = _load_bundled_corpus()
+        return _bundled
+
+
+def _load_bundled_corpus() -> Corpus:
+    cached = cache_dir() / "corpus-enwiki-sample.txt"
+    if not cached.exists():
+        _tokenize_wikipedia_sample(cached)
+    documents = tuple(line.split() for line in cached.read_text(encoding="utf-8").splitlines())
+    return Corpus("Wikipedia sample (bundled with gensim)", documents, "enwiki-sample-v1")
+
+
+def _tokenize_wikipedia_sample(target: Path) -> None:
+    from gensim.corpora.wikicorpus import WikiCorpus
+    from gensim.test.utils import datapath
+
+    # dictionary={} skips building a gensim Dictionary we do not need; one process
+    # because forking a busy web server for three seconds of work is not worth it.
+    wiki = WikiCorpus(datapath(BUNDLED_WIKIPEDIA_FILE), dictionary={}, processes=1)
+    lines = [" ".join(tokens) for tokens in wiki.get_texts()]
+    partial = target.with_suffix(".partial")
+    partial.write_text("\n".join(lines), encoding="utf-8")
+    partial.replace(target)  # atomic, so a crash never leaves half a corpus

@@ -1,0 +1,132 @@
+"""Word2Vec and FastText trained with gensim, once per corpus and parameters.
+
+Trained vectors are saved in the cache folder in the formats of the original
+tools (word2vec binary, Facebook's FastText binary), which load without
+unpickling anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+from gensim.models.callbacks import CallbackAny2Vec
+
+from embedders.base import KeyedVectorsEmbedder, Progress
+from embedders.corpus import Corpus, bundled_corpus
+from settings import cache_dir
+
+
+class _EpochProgress(CallbackAny2Vec):
+    """Reports each finished training epoch to a progress callback."""
+
+    def __init__(self, title: str, epochs: int, progress: Progress) -> None:
+        self.title, self.epochs, self.progress, self.epoch = title, epochs, progress, 0
+
+    def on_epoch_end(self, model) -> None:
+        self.epoch += 1
+        self.progress(self.epoch / self.epochs, f"Training {self.title}: epoch {self.epoch} of {self.epochs}")
+
+
+class GensimTrainedEmbedder(KeyedVectorsEmbedder):
+    """Base of the methods trained with gensim on a corpus.
+
+    Subclasses set ``training_parameters`` (keyword arguments of the gensim
+    model) and ``uses_subwords``.
+    """
+
+    slow_to_load = True
+    uses_subwords = False
+    training_parameters: dict = {}
+
+    def __init__(self, corpus: Corpus | None = None) -> None:
+        super().__init__()
+        self._corpus = corpus
+
+    @property
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = bundled_corpus()
+        return self._corpus
+
+    def cache_path(self):
+        """Where the vectors for this corpus and these parameters are saved."""
+        settings = json.dumps(
+            {"method": self.name, "corpus": self.corpus.fingerprint, **self.training_parameters},
+            sort_keys=True,
+        )
+        digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
+        return cache_dir() / "trained" / f"{self.name}-{digest}.bin"
+
+    def _load(self, progress: Progress) -> None:
+        progress(0.0, f"Reading the corpus for {self.title}…")
+        path = self.cache_path()
+        if path.exists():
+            progress(0.5, f"Loading {self.title} vectors trained earlier…")
+            self._kv = self._read(path)
+        else:
+            self._kv = self._train_and_save(path, progress)
+        progress(1.0, f"{self.title} is ready ({len(self._kv.index_to_key):,} words).")
+
+    def _train_and_save(self, path, progress: Progress):
+        corpus = self.corpus
+        if not corpus.documents:
+            raise ValueError("The corpus has no words to train on.")
+        epochs = self.training_parameters["epochs"]
+        progress(0.0, f"Training {self.title} on {corpus.name} ({corpus.token_count:,} tokens), {epochs} epochs…")
+        model = self._model_class()(
+            sentences=list(corpus.documents),
+            callbacks=[_EpochProgress(self.title, epochs, progress)],
+            **self.training_parameters,
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        self._write(model, partial)
+        partial.replace(path)
+        return model.wv
+
+    def _model_class(self):
+        raise NotImplementedError
+
+    def _write(self, model, path) -> None:
+        model.wv.save_word2vec_format(str(path), binary=True)
+
+    def _read(self, path):
+        from gensim.models import KeyedVectors
+
+        return KeyedVectors.load_word2vec_format(str(path), binary=True)
+
+
+class Word2VecEmbedder(GensimTrainedEmbedder):
+    """Word2Vec (CBOW or skip-gram, by ``training_parameters['sg']``)."""
+
+    def _model_class(self):
+        from gensim.models import Word2Vec
+
+        return Word2Vec
+
+
+class FastTextEmbedder(GensimTrainedEmbedder):
+    """FastText: word vectors plus character n-gram vectors for unseen words."""
+
+    uses_subwords = True
+
+    def _model_class(self):
+        from gensim.models import FastText
+
+        return FastText
+
+    def _write(self, model, path) -> None:
+        from gensim.models.fasttext import save_facebook_model
+
+        save_facebook_model(model, str(path))
+
+    def _read(self, path):
+        from gensim.models.fasttext import load_facebook_vectors
+
+        return load_facebook_vectors(str(path))
+
+    def _vector_for_unseen(self, key: str) -> np.ndarray | None:
+        vector = self._kv.get_vector(key)  # built from the word's character n-grams
+        return vector if np.any(vector) else None

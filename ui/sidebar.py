@@ -1,0 +1,87 @@
+"""The shared sidebar: the current word list, used by every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import wordlists
+from settings import MAX_ITEMS
+
+WORD_LIST_KEY = "word_list"
+ADDED_ITEMS_KEY = "added_items"
+SOURCES = ("Preset", "Type a list", "Upload a file")
+TEXT_HELP = (
+    "One item per line, or one line of comma-separated items. Add a group after a comma or a tab "
+    "(`king, royalty`); lines with several commas are kept whole, as sentences."
+)
+
+
+def word_list_sidebar() -> wordlists.WordList:
+    """Draw the word-list controls in the sidebar and store the parsed list in the session."""
+    with st.sidebar:
+        st.subheader("Word list")
+        source = st.radio("Source", SOURCES, horizontal=True, key="word_list_source", label_visibility="collapsed")
+        lowercase = st.checkbox(
+            "Lower-case every item",
+            value=True,
+            key="word_list_lowercase",
+            help="GloVe, Word2Vec, FastText, count and TF-IDF know only lower-case words; "
+            "they look up 'King' as 'king' either way. MiniLM lower-cases by itself.",
+        )
+        try:
+            word_list = _read_source(source, lowercase)
+        except wordlists.WordListError as error:
+            st.error(str(error))
+            word_list = wordlists.WordList([], [])
+        word_list = _with_added_items(word_list, lowercase)
+        groups = len({g for g in word_list.groups if g})
+        st.caption(f"{len(word_list)} items" + (f" in {groups} groups" if groups else "") + f" (limit {MAX_ITEMS:,}).")
+        for note in word_list.notes:
+            st.warning(note)
+    st.session_state[WORD_LIST_KEY] = word_list
+    return word_list
+
+
+def current_word_list() -> wordlists.WordList:
+    """The word list chosen in the sidebar (drawn by ``app.py`` before every page)."""
+    return st.session_state.get(WORD_LIST_KEY) or wordlists.load_preset(wordlists.DEFAULT_PRESET, lowercase=True)
+
+
+def add_items(items: list[str], group: str) -> None:
+    """Add items (e.g. a word's neighbours) to the current list until cleared."""
+    added = st.session_state.setdefault(ADDED_ITEMS_KEY, [])
+    added.extend((item, group) for item in items)
+
+
+def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
+    if source == "Preset":
+        name = st.selectbox(
+            "Preset", wordlists.preset_names(), format_func=wordlists.preset_title, key="word_list_preset"
+        )
+        return wordlists.load_preset(name, lowercase)
+    if source == "Type a list":
+        text = st.text_area("Items", value="king\nqueen\nman\nwoman", height=200, key="word_list_text", help=TEXT_HELP)
+        return wordlists.parse_text(text, lowercase)
+    upload = st.file_uploader(
+        "A .txt or .csv file",
+        type=["txt", "csv"],
+        key="word_list_upload",
+        help="CSV: a `word` column and an optional `group` column. TXT: like typed text.",
+    )
+    if upload is None:
+        st.info("Choose a file; until then the list is empty.")
+        return wordlists.WordList([], [])
+    return wordlists.parse_upload(upload.getvalue(), upload.name, lowercase)
+
+
+def _with_added_items(word_list: wordlists.WordList, lowercase: bool) -> wordlists.WordList:
+    added = st.session_state.get(ADDED_ITEMS_KEY) or []
+    if not added:
+        return word_list
+    if st.button(f"Remove the {len(added)} added neighbours", key="clear_added_items"):
+        st.session_state[ADDED_ITEMS_KEY] = []
+        return word_list
+    merged = wordlists.clean(list(zip(word_list.items, word_list.groups)) + added, lowercase)
+    # Duplicates between the list and its added neighbours are expected, not worth a note.
+    notes = word_list.notes + [n for n in merged.notes if "duplicate" not in n]
+    return wordlists.WordList(merged.items, merged.groups, notes)

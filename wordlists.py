@@ -1,0 +1,155 @@
+"""Word lists: presets from ``data/``, typed text and uploaded files.
+
+Every route ends in a ``WordList``: clean items, a group per item, and notes
+telling the user what was changed (duplicates dropped, list cut to the limit).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from settings import MAX_ITEMS, MAX_UPLOAD_BYTES
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_PRESET = "royalty_vs_buildings"
+#: Longer items are cut: MiniLM reads at most 256 word pieces anyway.
+MAX_ITEM_CHARACTERS = 1000
+#: Column names recognised as the item column of a CSV file, in order of preference.
+ITEM_COLUMNS = ("word", "words", "item", "text", "sentence", "token")
+GROUP_COLUMNS = ("group", "category", "label", "class")
+
+
+class WordListError(ValueError):
+    """The input cannot be read as a word list; the message says why."""
+
+
+@dataclass
+class WordList:
+    """Items in order, one group label per item ("" when none), and notes for the user."""
+
+    items: list[str]
+    groups: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def group_of(self) -> dict[str, str]:
+        return dict(zip(self.items, self.groups))
+
+
+def clean(pairs: list[tuple[str, str]], lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
+    """Strip, drop blanks and duplicates, optionally lower-case, and cap the length."""
+    notes: list[str] = []
+    seen: dict[str, str] = {}
+    duplicates = 0
+    cut_long = 0
+    for item, group in pairs:
+        item = " ".join(item.split())  # also turns tabs and newlines inside an item into spaces
+        if not item:
+            continue
+        if len(item) > MAX_ITEM_CHARACTERS:
+            item = item[:MAX_ITEM_CHARACTERS]
+            cut_long += 1
+        if lowercase:
+            item = item.lower()
+        if item in seen:
+            duplicates += 1
+            continue
+        seen[item] = group.strip()
+    items = list(seen)
+    if duplicates:
+        notes.append(f"{duplicates} duplicate item{'s' if duplicates != 1 else ''} shown once.")
+    if cut_long:
+        notes.append(f"{cut_long} item(s) longer than {MAX_ITEM_CHARACTERS} characters were cut to that length.")
+    if len(items) > max_items:
+        notes.append(f"The list has {len(items):,} items; only the first {max_items:,} are used (the limit).")
+        items = items[:max_items]
+    return WordList(items, [seen[i] for i in items], notes)
+
+
+def parse_text(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
+    """Parse typed text.
+
+    One item per line, optionally ``item,group``: a line with exactly one comma
+    is split there, a line with more commas is kept whole (a sentence). A single
+    line with commas is read as a comma-separated list of items.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) == 1 and "," in lines[0]:
+        return clean([(part, "") for part in lines[0].split(",")], lowercase, max_items)
+    pairs = []
+    for line in lines:
+        if "\t" in line:
+            item, _, group = line.partition("\t")
+        elif line.count(",") == 1:
+            item, _, group = line.partition(",")
+        else:
+            item, group = line, ""
+        pairs.append((item, group))
+    return clean(pairs, lowercase, max_items)
+
+
+def parse_csv(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
+    """Parse CSV text: a ``word`` (or text/sentence…) column and an optional ``group`` column.
+
+    Without a recognised header, the first column holds items and the second groups.
+    """
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        return WordList([], [], ["The file is empty."])
+    header = [cell.strip().lower() for cell in rows[0]]
+    item_column = next((header.index(name) for name in ITEM_COLUMNS if name in header), None)
+    if item_column is None:
+        item_column, group_column, body = 0, 1, rows
+    else:
+        group_column = next((header.index(name) for name in GROUP_COLUMNS if name in header), None)
+        body = rows[1:]
+
+    def cell(row: list[str], column: int | None) -> str:
+        return row[column] if column is not None and column < len(row) else ""
+
+    return clean([(cell(row, item_column), cell(row, group_column)) for row in body], lowercase, max_items)
+
+
+def decode_upload(data: bytes, filename: str) -> str:
+    """Text of an uploaded file, or a ``WordListError`` saying why it cannot be read."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise WordListError(
+            f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB."
+        )
+    if b"\x00" in data[:4096]:
+        raise WordListError(f"{filename} looks like a binary file, not text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WordListError(f"{filename} is not UTF-8 text (byte {error.start} cannot be read).") from None
+
+
+def parse_upload(data: bytes, filename: str, lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
+    """Parse an uploaded ``.csv`` (columns) or ``.txt`` (like typed text) file."""
+    text = decode_upload(data, filename)
+    if filename.lower().endswith(".csv"):
+        return parse_csv(text, lowercase, max_items)
+    return parse_text(text, lowercase, max_items)
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled presets (CSV files in ``data/``), the default first."""
+    names = sorted(path.stem for path in DATA_DIR.glob("*.csv"))
+    names.remove(DEFAULT_PRESET)
+    return [DEFAULT_PRESET, *names]
+
+
+def preset_title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def load_preset(name: str, lowercase: bool = False) -> WordList:
+    """A bundled preset word list by name."""
+    if name not in preset_names():
+        raise WordListError(f"No preset called {name!r}.")
+    return parse_csv((DATA_DIR / f"{name}.csv").read_text(encoding="utf-8"), lowercase)
