@@ -27,6 +27,9 @@ start_umap_warmup()
 
 pages = [
     st.Page("pages/explore.py", title="Explore", icon="🗺️", default=True),
+    st.Page("pages/compare.py", title="Compare methods", icon="🔀"),
+    st.Page("pages/arithmetic.py", title="Word arithmetic", icon="➕"),
+    st.Page("pages/inside_transformer.py", title="Inside the transformer", icon="🔬"),
 ]
 page = st.navigation(pages)
 word_list_sidebar()

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -40,7 +41,8 @@ def free_port() -> int:
 def running_app(timeout: float = 90) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free local port; yields its URL."""
     port = free_port()
-    log = open(REPO / "test-artifacts" / f"streamlit-{port}.log", "w") if (REPO / "test-artifacts").is_dir() else subprocess.DEVNULL
+    # The server's own log, for when a browser test fails.
+    log = open(Path(tempfile.gettempdir()) / f"embedding-explorer-streamlit-{port}.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -65,6 +67,7 @@ def running_app(timeout: float = 90) -> Iterator[str]:
             process.wait(10)
         if process.poll() is None:
             process.kill()
+        log.close()
 
 
 def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
