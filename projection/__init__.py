@@ -8,5 +8,16 @@ from projection.reducers import (
     project,
     run_projection,
 )
+from projection.align import align, align_to_words, fit_alignment
+from projection.quality import (
+    ProjectionQuality,
+    knn_recall,
+    mean_overlap_matrix,
+    neighbour_overlap,
+    projection_quality,
+    trustworthiness,
+)
 
-__all__ = ["PROJECTION_METHODS", "UMAP_METRICS", "UMAP_MIN_POINTS", "ProjectionResult", "project", "run_projection"]
+__all__ = ["PROJECTION_METHODS", "UMAP_METRICS", "UMAP_MIN_POINTS", "ProjectionResult", "project", "run_projection",
+           "ProjectionQuality", "align", "align_to_words", "fit_alignment", "knn_recall", "mean_overlap_matrix",
+           "neighbour_overlap", "projection_quality", "trustworthiness"]

@@ -1,0 +1,195 @@
+"""How faithful a 2-D/3-D picture is to the original vectors, and how much two methods agree.
+
+Neighbours in the original space are found by cosine distance (how the app
+measures similarity everywhere); on the picture, by the plain distance the eye
+sees. Exact ties (one-hot vectors are all equally far apart) are broken at
+random with a fixed seed rather than by list order, so that a list sorted by
+group does not hand one-hot neighbours it never earned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_K = 5
+#: Neighbour sets of k words need k + 2 words: with k + 1, every word's neighbours are all the others.
+EXTRA_WORDS_NEEDED = 2
+#: Distances closer than this count as tied (the same tie reached through different rounding).
+TIE_DECIMALS = 12
+
+
+def original_metric(vectors: np.ndarray) -> str:
+    """Cosine, unless some vector is all zeros (it has no direction); then euclidean."""
+    vectors = np.asarray(vectors)
+    if len(vectors) and np.any(~vectors.any(axis=1)):
+        return "euclidean"
+    return "cosine"
+
+
+def why_not_computable(n: int, k: int) -> str | None:
+    """Why neighbour metrics with ``k`` neighbours cannot be computed on ``n`` words, or None if they can."""
+    if k < 1:
+        return f"k must be at least 1 (got {k})."
+    if n < k + EXTRA_WORDS_NEEDED:
+        return (
+            f"Only {n} word{'s' if n != 1 else ''}: comparing {k} nearest neighbours needs at least "
+            f"k + 2 = {k + EXTRA_WORDS_NEEDED} words (with fewer, every word's neighbours are simply all the others)."
+        )
+    return None
+
+
+def _check(n: int, k: int) -> None:
+    reason = why_not_computable(n, k)
+    if reason:
+        raise ValueError(reason)
+
+
+def neighbour_indices(points: np.ndarray, k: int, metric: str = "euclidean", seed: int = 0) -> np.ndarray:
+    """Row ``i`` holds the indices of the ``k`` points nearest to point ``i`` (itself excluded)."""
+    from sklearn.metrics import pairwise_distances  # imported on use: scikit-learn is slow to import
+
+    points = np.asarray(points, dtype=np.float64)
+    _check(len(points), k)
+    distances = np.round(pairwise_distances(points, metric=metric), TIE_DECIMALS)
+    np.fill_diagonal(distances, np.inf)
+    tie_breaker = np.random.default_rng(seed).random(distances.shape)
+    return np.lexsort((tie_breaker, distances), axis=-1)[:, :k]
+
+
+def knn_recall(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, metric: str | None = None) -> float:
+    """Mean share of each point's ``k`` nearest neighbours in ``X`` that are also among its ``k`` nearest in ``Y``.
+
+    ``X`` are the original vectors (``metric``: cosine by default, see ``original_metric``),
+    ``Y`` the projected coordinates (euclidean). 1.0 means every neighbourhood
+    survives; a random picture scores about ``k / (n - 1)``.
+    """
+    X, Y = np.asarray(X), np.asarray(Y)
+    if len(X) != len(Y):
+        raise ValueError(f"X and Y must have as many rows, got {len(X)} and {len(Y)}.")
+    original = neighbour_indices(X, k, metric or original_metric(X))
+    projected = neighbour_indices(Y, k, "euclidean")
+    kept = [len(set(a) & set(b)) for a, b in zip(original.tolist(), projected.tolist())]
+    return float(np.mean(kept) / k)
+
+
+def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, metric: str | None = None) -> float:
+    """scikit-learn's trustworthiness of projection ``Y`` of ``X`` with ``k`` neighbours.
+
+    1.0 means no point has a neighbour on the picture that is not a near
+    neighbour in the original space. Raises ``ValueError`` with the reason when
+    there are too few points (scikit-learn needs ``k < n / 2``).
+    """
+    from sklearn import manifold
+
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    n = len(X)
+    _check(n, k)
+    if k >= n / 2:
+        raise ValueError(f"Trustworthiness needs fewer than n / 2 neighbours: k = {k} is too many for {n} words.")
+    return float(manifold.trustworthiness(X, Y, n_neighbors=k, metric=metric or original_metric(X)))
+
+
+def chance_recall(n: int, k: int) -> float:
+    """The kNN recall a picture with random positions would get on average."""
+    return k / (n - 1)
+
+
+@dataclass
+class ProjectionQuality:
+    """Both distortion numbers for one picture, or the reason they are missing."""
+
+    words: int
+    k: int
+    metric: str
+    trustworthiness: float | None = None
+    trustworthiness_k: int | None = None
+    knn_recall: float | None = None
+    chance_recall: float | None = None
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def projection_quality(vectors: np.ndarray, coords: np.ndarray, k: int = DEFAULT_K) -> ProjectionQuality:
+    """Trustworthiness and kNN recall@k of ``coords`` as a picture of ``vectors``.
+
+    With fewer than k + 2 words neither is computed and ``reason`` says why.
+    Trustworthiness uses a smaller k when scikit-learn's ``k < n / 2`` demands
+    it, and ``notes`` says so.
+    """
+    n = len(vectors)
+    metric = original_metric(vectors)
+    quality = ProjectionQuality(words=n, k=k, metric=metric, reason=why_not_computable(n, k))
+    if quality.reason:
+        return quality
+    if metric != "cosine":
+        quality.notes.append("Some vectors are all zeros (no direction), so original distances are euclidean, not cosine.")
+    quality.knn_recall = knn_recall(vectors, coords, k, metric)
+    quality.chance_recall = chance_recall(n, k)
+    quality.trustworthiness_k = min(k, (n - 1) // 2)
+    if quality.trustworthiness_k < k:
+        quality.notes.append(
+            f"Trustworthiness uses k = {quality.trustworthiness_k}: it needs fewer than half of the {n} words as neighbours."
+        )
+    quality.trustworthiness = trustworthiness(vectors, coords, quality.trustworthiness_k, metric)
+    return quality
+
+
+def neighbour_overlap(
+    words_a: Sequence[str],
+    vectors_a: np.ndarray,
+    words_b: Sequence[str],
+    vectors_b: np.ndarray,
+    k: int = DEFAULT_K,
+) -> pd.DataFrame:
+    """Per shared word, the Jaccard overlap of its ``k`` nearest neighbours (within the shared words) under A and B.
+
+    Columns: ``word``, ``overlap`` (0 = no neighbour in common, 1 = the same
+    neighbours), ``shared`` (neighbours in both), ``only_a``, ``only_b``. Rows
+    come with the largest change (lowest overlap) first. Raises ``ValueError``
+    when there are fewer than k + 2 shared words.
+    """
+    in_b = set(words_b)
+    shared = [word for word in words_a if word in in_b]
+    _check(len(shared), k)
+    row_a = {word: row for row, word in enumerate(words_a)}
+    row_b = {word: row for row, word in enumerate(words_b)}
+    subset_a = np.asarray(vectors_a)[[row_a[word] for word in shared]]
+    subset_b = np.asarray(vectors_b)[[row_b[word] for word in shared]]
+    neighbours_a = neighbour_indices(subset_a, k, original_metric(subset_a))
+    neighbours_b = neighbour_indices(subset_b, k, original_metric(subset_b))
+    rows = []
+    for word, near_a, near_b in zip(shared, neighbours_a.tolist(), neighbours_b.tolist()):
+        set_a, set_b = set(near_a), set(near_b)
+        rows.append({
+            "word": word,
+            "overlap": len(set_a & set_b) / len(set_a | set_b),
+            "shared": [shared[i] for i in near_a if i in set_b],
+            "only_a": [shared[i] for i in near_a if i not in set_b],
+            "only_b": [shared[i] for i in near_b if i not in set_a],
+        })
+    table = pd.DataFrame(rows, columns=["word", "overlap", "shared", "only_a", "only_b"])
+    return table.sort_values("overlap", kind="stable").reset_index(drop=True)
+
+
+def mean_overlap_matrix(embeddings: Mapping[str, tuple[Sequence[str], np.ndarray]], k: int = DEFAULT_K) -> pd.DataFrame:
+    """Mean neighbour overlap for every pair of methods (``name -> (words, vectors)``).
+
+    The diagonal is 1; a pair (or a method) with fewer than k + 2 words is NaN.
+    """
+    names = list(embeddings)
+    matrix = pd.DataFrame(np.nan, index=names, columns=names)
+    for name, (words, _) in embeddings.items():
+        if why_not_computable(len(words), k) is None:
+            matrix.loc[name, name] = 1.0
+    for first, second in combinations(names, 2):
+        try:
+            mean = neighbour_overlap(*embeddings[first], *embeddings[second], k)["overlap"].mean()
+        except ValueError:
+            mean = np.nan
+        matrix.loc[first, second] = matrix.loc[second, first] = mean
+    return matrix
