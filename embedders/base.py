@@ -118,6 +118,15 @@ class Embedder:
         return None
 
 
+def keyed_vectors_from(words: list[str], vectors: np.ndarray):
+    """A gensim ``KeyedVectors`` holding ``vectors`` (rows in the order of ``words``)."""
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors(vector_size=vectors.shape[1], dtype=np.float32)
+    kv.add_vectors(words, np.asarray(vectors, dtype=np.float32))
+    return kv
+
+
 class KeyedVectorsEmbedder(Embedder):
     """An embedder whose vectors live in a gensim ``KeyedVectors``."""
 

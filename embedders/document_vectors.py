@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import KeyedVectorsEmbedder, Progress
+from embedders.base import KeyedVectorsEmbedder, Progress, keyed_vectors_from
 from embedders.corpus import Corpus, bundled_corpus
 
 #: Tokens per passage: 106 whole articles blur every topic together, short passages are too sparse
@@ -35,8 +35,6 @@ class DocumentVectorEmbedder(KeyedVectorsEmbedder):
         raise NotImplementedError
 
     def _load(self, progress: Progress) -> None:
-        from gensim.models import KeyedVectors
-
         progress(0.0, "Reading the corpus…")
         corpus = self._corpus or bundled_corpus()
         passages = split_into_passages(corpus)
@@ -46,9 +44,7 @@ class DocumentVectorEmbedder(KeyedVectorsEmbedder):
         vectorizer = self.vectorizer(min_df)
         passage_by_word = vectorizer.fit_transform(passages).T.astype(np.float32).toarray()
         words = vectorizer.get_feature_names_out().tolist()
-        kv = KeyedVectors(vector_size=passage_by_word.shape[1], count=len(words), dtype=np.float32)
-        kv.add_vectors(words, passage_by_word)
-        self._kv = kv
+        self._kv = keyed_vectors_from(words, passage_by_word)
         progress(1.0, f"{len(words):,} words × {len(passages):,} passages.")
 
 

