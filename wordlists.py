@@ -121,6 +121,11 @@ def decode_upload(data: bytes, filename: str) -> str:
         raise WordListError(
             f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB."
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as spreadsheet programs export "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise WordListError(f"{filename} claims to be UTF-16 text but cannot be read as such.") from None
     if b"\x00" in data[:4096]:
         raise WordListError(f"{filename} looks like a binary file, not text.")
     try:
