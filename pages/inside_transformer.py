@@ -1,5 +1,281 @@
-"""Placeholder: this page is being built."""
+"""Inside the transformer: how MiniLM cuts text into tokens, gives them contextual vectors, and mixes them with attention."""
 
+import time
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-st.info("This page is not built yet.")
+from charts.transformer import (
+    attention_bars,
+    attention_heatmap,
+    context_scatter,
+    sense_similarity_chart,
+    token_chips_html,
+    word_chips_html,
+)
+from projection import PROJECTION_METHODS, UMAP_MIN_POINTS
+from transformer_inside import model
+from transformer_inside.attention import attention, merge_word_pieces
+from transformer_inside.context import ContextVectors, contextual_vectors, parse_sentences, sense_similarity
+from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
+from transformer_inside.tokens import decode, tokenize
+from ui.common import load_embedder, projected, show_items
+
+MAX_TEXT_CHARACTERS = 20_000
+MAX_ATTENTION_CHARACTERS = 2_000
+OWN_SENTENCES = "your own"
+AVERAGE = "average over heads"
+
+st.title("Inside the transformer")
+st.caption(
+    "Three steps no embedding viewer shows, with the bundled all-MiniLM-L6-v2 model (6 layers, 12 attention heads, "
+    "384 numbers per token), offline: text is cut into tokens, every token gets a vector that depends on its "
+    "context, and attention decides which other tokens each one mixes in."
+)
+
+
+def load_transformer() -> bool:
+    """Load the shared model once per server, with progress; False after an error shown on the page."""
+    if model.loaded():
+        return True
+    with st.status("Loading all-MiniLM-L6-v2 with its attention weights…", expanded=True) as status:
+        bar = st.progress(0.0)
+        started = time.monotonic()
+        try:
+            model.load(lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
+        except Exception as error:  # any failure becomes a message, never a traceback
+            status.update(label="Could not load the transformer", state="error")
+            st.error(f"all-MiniLM-L6-v2 could not be loaded: {error}")
+            return False
+        status.update(label=f"Transformer loaded in {time.monotonic() - started:.1f} s", state="complete", expanded=False)
+    return True
+
+
+@st.cache_data(max_entries=32, show_spinner="Running the sentences through the model…")
+def cached_context(target: str, sentences: tuple[tuple[str, str], ...]) -> ContextVectors:
+    return contextual_vectors(target, sentences)
+
+
+def set_state(**values) -> None:
+    """A button callback that puts example text into widgets before they are drawn."""
+    st.session_state.update(values)
+
+
+def tokens_section() -> None:
+    st.session_state.setdefault("tokens_text", TOKENIZATION_EXAMPLE)
+    left, right = st.columns(2)
+    left.button("A first example", on_click=set_state, kwargs={"tokens_text": TOKENIZATION_EXAMPLE})
+    right.button("A sentence of rare words", on_click=set_state, kwargs={"tokens_text": RARE_WORDS_EXAMPLE})
+    text = st.text_area("Text to tokenize", key="tokens_text", max_chars=MAX_TEXT_CHARACTERS, height=90)
+    tokenization = tokenize(text)
+    for note in tokenization.notes:
+        st.warning(note)
+    if not text.strip():
+        st.info("The text is empty: the model still reads its two special tokens, [CLS] and [SEP].")
+
+    st.markdown("**How the model reads it: WordPiece tokens** (the number under each is its id in the vocabulary)")
+    st.html(token_chips_html(tokenization.pieces, tokenization.words))
+    st.caption(
+        "Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it. "
+        "Grey: special tokens the tokenizer adds ([CLS] opens every input, [SEP] closes it). "
+        "Red: [UNK], characters the vocabulary cannot spell. The model lower-cases and drops accents first."
+    )
+    glove = load_embedder("glove")
+    vocabulary = glove.keyed_vectors.key_to_index if glove else {}
+    unknown = [word.lower() not in vocabulary for word in tokenization.plain_words] if glove else None
+    st.markdown("**How a word-level model reads it: a plain word split** (runs of letters and digits)")
+    st.html(word_chips_html(tokenization.plain_words, unknown))
+    if glove:
+        st.caption(
+            "Red: not among GloVe's 400,000 words. A word-level model has no vector for them: it drops them or "
+            "maps them all to one “unknown” vector. WordPiece never runs out of words: it spells a rare word in pieces."
+        )
+
+    columns = st.columns(4)
+    columns[0].metric("Tokens the model reads", len(tokenization.pieces), help="Pieces plus [CLS] and [SEP].")
+    columns[1].metric("Pieces from the text", len(tokenization.text_pieces))
+    columns[2].metric("Words (plain split)", len(tokenization.plain_words))
+    split = tokenization.split_words()
+    columns[3].metric("Words cut into pieces", len(split))
+    if split:
+        st.dataframe(
+            pd.DataFrame({"word": list(split), "pieces": [" ".join(pieces) for pieces in split.values()],
+                          "number of pieces": [len(pieces) for pieces in split.values()]}),
+            hide_index=True,
+        )
+    unknown_words = tokenization.unknown_words()
+    if unknown_words:
+        st.info(f"{len(unknown_words)} of the words cannot be spelled with the vocabulary's pieces and became [UNK]:")
+        st.text(", ".join(unknown_words))
+    with st.expander("The ids turned back into text"):
+        st.caption("Decoding the ids gives the text back as the model saw it: lower case, no accents, no [UNK] detail.")
+        st.text(decode(tokenization.ids) or "(nothing)")
+    st.markdown(
+        "**BPE and WordPiece.** Both build a vocabulary of sub-word pieces from a corpus, starting from single "
+        "characters and merging pieces that often occur together, until the vocabulary reaches a chosen size "
+        "(30,522 pieces here). BPE (GPT models) merges the most *frequent* pair, often on bytes, so it can spell "
+        "anything; WordPiece (BERT and this MiniLM) merges the pair that most raises the *likelihood* of the corpus "
+        "and marks pieces inside a word with “##”. Either way, common words stay whole and rare words become "
+        "several pieces, so no word is ever out of vocabulary; only characters outside the vocabulary become [UNK]."
+    )
+
+
+def apply_context_preset() -> None:
+    preset = st.session_state["context_preset"]
+    if preset in CONTEXT_PRESETS:
+        st.session_state["context_target"] = preset
+        st.session_state["context_sentences"] = "\n".join(f"{sense} | {text}" for sense, text in CONTEXT_PRESETS[preset])
+
+
+def context_section() -> None:
+    if "context_target" not in st.session_state:
+        st.session_state["context_preset"] = "bank"
+        apply_context_preset()
+    st.markdown(
+        "The same word gets a different vector in every sentence. Each occurrence of the target word below is one "
+        "point: its vector after the chosen layer (the mean of its pieces when it splits)."
+    )
+    columns = st.columns([1, 1, 2])
+    columns[0].selectbox("Preset", list(CONTEXT_PRESETS) + [OWN_SENTENCES], key="context_preset",
+                         on_change=apply_context_preset)
+    target = columns[1].text_input("Target word", key="context_target", max_chars=50)
+    layer = columns[2].slider("Layer", 0, model.layer_count(), model.layer_count(), key="context_layer",
+                              help="0 = the input embeddings (one vector per piece, plus its position); "
+                              "1 … 6 = after each transformer layer.")
+    text = st.text_area("Sentences, one per line: “sense | sentence” (the sense is optional)",
+                        key="context_sentences", height=200, max_chars=MAX_TEXT_CHARACTERS)
+    method = st.segmented_control("Projection", ["pca", "umap"], default="pca", format_func=PROJECTION_METHODS.get,
+                                  required=True, key="context_projection")
+    sentences = parse_sentences(text)
+    if not sentences:
+        st.info("Type some sentences that use the target word, one per line.")
+        return
+    try:
+        result = cached_context(target, tuple(sentences))
+    except ValueError as error:
+        show_items(str(error), [target])
+        return
+    for note in result.notes:
+        st.warning(note)
+    if result.skipped:
+        st.warning(f"{len(result.skipped)} of {len(sentences)} sentences give no point and are skipped:")
+        st.dataframe(pd.DataFrame([{"#": s.sentence_index + 1, "sentence": s.sentence, "reason": s.reason}
+                                   for s in result.skipped]), hide_index=True)
+    count = len(result.occurrences)
+    if count == 0:
+        st.info("No sentence holds the target word, so there is nothing to draw.")
+        return
+    if count < 3:
+        st.warning(f"Only {count} point{'s' if count > 1 else ''}: add sentences for a picture with any structure.")
+
+    vectors = result.at_layer(layer)
+    options = {"n_neighbors": min(15, max(2, count - 1))} if method == "umap" else {}
+    projection = projected(vectors, method, 2, 0, **options)
+    if projection is None:
+        return
+    for note in projection.notes:
+        st.info(note)
+    if method == "umap" and count >= UMAP_MIN_POINTS:
+        st.caption("UMAP keeps neighbours together but distorts distances; with few points PCA is the honest view.")
+    groups = [o.sense or f"sentence {o.sentence_index + 1}" for o in result.occurrences]
+    numbers = [o.sentence_index + 1 for o in result.occurrences]
+    where = "input embeddings (layer 0)" if layer == 0 else f"after layer {layer} of {result.layers}"
+    chart, lines = st.columns([3, 2])
+    chart.plotly_chart(
+        context_scatter(projection.coords, [o.sentence for o in result.occurrences], groups, numbers,
+                        title=f"{target} · {where} · {PROJECTION_METHODS[projection.method]}"),
+        key="context_chart",
+    )
+    chart.caption("Each point is one occurrence, numbered by its sentence; hover to read the sentence. "
+                  "Move the layer slider: at layer 0 the points differ only by position, deeper layers pull the senses apart.")
+    table = sense_similarity(result)
+    with lines:
+        st.markdown("**Mean cosine similarity per layer** (on the 384 numbers, not the projection)")
+        if table[["within senses", "between senses"]].notna().all(axis=None):
+            st.plotly_chart(sense_similarity_chart(table, layer), key="context_lines")
+            st.caption("Within: pairs of occurrences with the same sense. Between: pairs with different senses. "
+                       "The gap between the lines is how much the model separates the meanings.")
+        else:
+            st.info("Label the sentences with at least two senses (“river | …”, “money | …”) to compare them per layer.")
+    with st.expander("The points and their word pieces"):
+        st.dataframe(pd.DataFrame([{"#": o.sentence_index + 1, "sense": o.sense, "word": o.word,
+                                    "pieces": " ".join(o.pieces), "sentence": o.sentence} for o in result.occurrences]),
+                     hide_index=True)
+    static_vector_panel(target, sorted({o.sense for o in result.occurrences if o.sense}))
+
+
+def static_vector_panel(target: str, senses: list[str]) -> None:
+    """GloVe's single vector of the target, as a reference: it cannot move with context."""
+    st.markdown("**For contrast: one static vector (GloVe)**")
+    st.caption(
+        "GloVe gives a word one vector whatever the sentence. Its 50 numbers live in a different space from "
+        "MiniLM's 384, so it cannot be a point on the chart above; instead, here is what that one vector is close to. "
+        "All senses are mixed into it, usually leaning to the most frequent one."
+    )
+    glove = load_embedder("glove")
+    if glove is None:
+        return
+    try:
+        neighbours = glove.neighbours(target.strip(), 10)
+    except KeyError:
+        st.info("This target word is not in GloVe's vocabulary:")
+        st.text(target)
+        return
+    left, right = st.columns(2)
+    left.dataframe(pd.DataFrame(neighbours, columns=["GloVe neighbour", "cosine"]), hide_index=True)
+    kv = glove.keyed_vectors
+    key = glove.key(target.strip())
+    known = [sense for sense in senses if glove.key(sense) in kv.key_to_index]
+    if known:
+        right.dataframe(pd.DataFrame({"sense word": known,
+                                      "cosine with the target": [float(kv.similarity(key, glove.key(s))) for s in known]}),
+                        hide_index=True)
+
+
+def attention_section() -> None:
+    st.session_state.setdefault("attention_text", ATTENTION_EXAMPLE)
+    st.button("The captain and the pirate", on_click=set_state, kwargs={"attention_text": ATTENTION_EXAMPLE})
+    text = st.text_area("Sentence", key="attention_text", max_chars=MAX_ATTENTION_CHARACTERS, height=80)
+    columns = st.columns([3, 2, 2])
+    layer = columns[0].slider("Layer", 1, model.layer_count(), 1, key="attention_layer")
+    head = columns[1].selectbox("Head", [AVERAGE] + list(range(1, model.head_count() + 1)), key="attention_head")
+    merge = columns[2].toggle("Read in words, not pieces", key="attention_merge",
+                              help="Attention to a word = sum over its pieces; from a word = mean over its pieces.")
+    with st.spinner("Running the sentence through the model…"):
+        result = attention(text)
+    for note in result.tokenization.notes:
+        st.warning(note)
+    if merge:
+        result = merge_word_pieces(result)
+    matrix = result.matrix(layer - 1, None if head == AVERAGE else head - 1)
+    head_name = "average of 12 heads" if head == AVERAGE else f"head {head}"
+    st.plotly_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"), key="attention_heatmap")
+    st.caption("Row: the token that looks. Columns: what it takes its new vector from. Every row sums to 1.")
+
+    labels = result.labels
+    lowered = [label.lower() for label in labels]
+    default = lowered.index("he") if "he" in lowered else min(1, len(labels) - 1)
+    query = st.selectbox("What does this token attend to?", range(len(labels)), index=default,
+                         format_func=lambda i: f"{i}: {labels[i]}", key=f"attention_query_{len(labels)}")
+    st.plotly_chart(attention_bars(matrix[query], labels, query), key="attention_bars")
+    strongest = np.argsort(-matrix[query])[:3]
+    st.caption("Strongest three:")
+    st.text(", ".join(f"{labels[i]} ({matrix[query, i]:.2f})" for i in strongest))
+    st.info(
+        "Attention weights are not explanations. They show how much of each token's vector the model mixes into "
+        "another at one layer and head, not why it decides anything: many heads park their attention on [SEP] or "
+        "on punctuation, several heads and layers combine, and the vectors being mixed have themselves changed at "
+        "every layer. Read the chart as “what the model mixes”, not as “what the model thinks”."
+    )
+
+
+if not load_transformer():
+    st.stop()
+tokens_tab, context_tab, attention_tab = st.tabs(["1 · Tokens", "2 · Context changes the vector", "3 · Attention"])
+with tokens_tab:
+    tokens_section()
+with context_tab:
+    context_section()
+with attention_tab:
+    attention_section()

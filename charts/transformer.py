@@ -1,0 +1,218 @@
+"""Figures for the inside of the transformer: token chips, contextual vectors, attention."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from charts.labels import plain, short
+
+#: Above this many tokens, heatmap and bar axes label every n-th token only, or they overlap.
+MAX_TICK_LABELS = 60
+HOVER_WRAP = 60
+
+_CHIP_STYLE = {
+    # kind -> (background, border)
+    "word": ("#e3f0fc", "#8bb8e8"),
+    "continuation": ("#fff1d6", "#e8b86b"),
+    "special": ("#ececec", "#a0a0a0"),
+    "unknown": ("#fde0e0", "#e07a7a"),
+    "plain": ("#e6f4ea", "#86c49a"),
+}
+
+
+def _chip(text: str, kind: str, caption: str | None, tooltip: str) -> str:
+    background, border = _CHIP_STYLE[kind]
+    # Every piece of user text goes through html.escape: the chips are HTML, the text never is.
+    caption_html = (
+        f"<span style='display:block;font-size:0.7em;color:#666'>{html.escape(caption)}</span>" if caption else ""
+    )
+    return (
+        f"<span class='token-chip token-{kind}' title='{html.escape(tooltip, quote=True)}' "
+        f"style='display:inline-block;margin:2px 3px;padding:2px 7px;border-radius:8px;"
+        f"background:{background};border:1px solid {border};font-family:monospace;text-align:center'>"
+        f"{html.escape(text)}{caption_html}</span>"
+    )
+
+
+def piece_kind(piece) -> str:
+    """The chip style of a piece: special, unknown, continuation ("##…") or word start."""
+    if piece.special:
+        return "special"
+    if piece.unknown:
+        return "unknown"
+    return "continuation" if piece.continuation else "word"
+
+
+def token_chips_html(pieces: Sequence, words: Sequence[str]) -> str:
+    """WordPiece tokens as chips with their ids below; hovering shows the word each came from.
+
+    ``pieces`` are ``transformer_inside.tokens.Piece`` objects and ``words`` the
+    words they point to. All text is escaped.
+    """
+    tips = {
+        "special": "added by the tokenizer",
+        "unknown": "the vocabulary cannot spell",
+        "continuation": "continues",
+        "word": "starts",
+    }
+    chips = []
+    for piece in pieces:
+        kind = piece_kind(piece)
+        word = words[piece.word] if piece.word is not None else ""
+        tooltip = f"id {piece.id}: {tips[kind]}" + (f" “{word}”" if word else "")
+        chips.append(_chip(piece.text, kind, str(piece.id), tooltip))
+    return _chip_row(chips)
+
+
+def word_chips_html(words: Sequence[str], unknown: Sequence[bool] | None = None) -> str:
+    """Words of a plain word tokenizer as chips; ``unknown`` words are drawn like [UNK]."""
+    unknown = unknown or [False] * len(words)
+    chips = [
+        _chip(word, "unknown" if missing else "plain", None, "not in the vocabulary" if missing else "a whole word")
+        for word, missing in zip(words, unknown)
+    ]
+    return _chip_row(chips)
+
+
+def _chip_row(chips: list[str]) -> str:
+    body = "".join(chips) or "<span style='color:#666'>(nothing)</span>"
+    return f"<div class='token-chips' style='line-height:2.2'>{body}</div>"
+
+
+def _hover(text: str) -> str:
+    """User text for a Plotly hover box: escaped, then wrapped with <br>."""
+    return "<br>".join(plain(line) for line in textwrap.wrap(str(text), HOVER_WRAP)) or "(empty)"
+
+
+def context_scatter(
+    coords: np.ndarray,
+    sentences: Sequence[str],
+    groups: Sequence[str],
+    numbers: Sequence[int],
+    *,
+    title: str | None = None,
+    height: int = 480,
+) -> go.Figure:
+    """Occurrences of one word as points, one colour per group, the sentence number on the point and the sentence in the hover."""
+    coords = np.asarray(coords, dtype=float)
+    if not (len(coords) == len(sentences) == len(groups) == len(numbers)):
+        raise ValueError("coords, sentences, groups and numbers must have the same length.")
+    palette = qualitative.Plotly + qualitative.D3
+    figure = go.Figure()
+    for index, group in enumerate(dict.fromkeys(groups)):
+        rows = [i for i, g in enumerate(groups) if g == group]
+        figure.add_trace(
+            go.Scatter(
+                x=coords[rows, 0],
+                y=coords[rows, 1] if coords.shape[1] > 1 else np.zeros(len(rows)),
+                mode="markers+text",
+                name=short(group),
+                text=[str(numbers[i]) for i in rows],
+                textposition="top center",
+                customdata=[_hover(sentences[i]) for i in rows],
+                hovertemplate="%{customdata}<extra>" + short(group) + "</extra>",
+                marker=dict(size=12, color=palette[index % len(palette)]),
+            )
+        )
+    axis = dict(showticklabels=False, title="", zeroline=False)
+    figure.update_layout(
+        title=plain(title) if title else None,
+        height=height,
+        xaxis=axis,
+        yaxis={**axis, "scaleanchor": "x"},
+        legend=dict(title="sense"),
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+    )
+    return figure
+
+
+def sense_similarity_chart(table: pd.DataFrame, current_layer: int | None = None, height: int = 320) -> go.Figure:
+    """Mean cosine within and between senses per layer (columns of ``sense_similarity``)."""
+    figure = go.Figure()
+    for column, dash in (("within senses", "solid"), ("between senses", "dash")):
+        figure.add_trace(
+            go.Scatter(x=table["layer"], y=table[column], mode="lines+markers", name=column, line=dict(dash=dash))
+        )
+    if current_layer is not None:
+        figure.add_vline(x=current_layer, line=dict(color="#999", dash="dot"))
+    figure.update_layout(
+        height=height,
+        xaxis=dict(title="layer (0 = input embeddings)", dtick=1),
+        yaxis=dict(title="mean cosine similarity"),
+        margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h", y=1.1),
+    )
+    return figure
+
+
+def _ticks(labels: Sequence[str]) -> dict:
+    step = max(1, int(np.ceil(len(labels) / MAX_TICK_LABELS)))
+    positions = list(range(0, len(labels), step))
+    return dict(tickmode="array", tickvals=positions, ticktext=[short(labels[i], 16) for i in positions])
+
+
+def attention_heatmap(weights: np.ndarray, labels: Sequence[str], *, title: str | None = None) -> go.Figure:
+    """Attention weights as a heatmap: rows are the tokens that look (queries), columns what they look at (keys).
+
+    Axes are token positions labelled with the tokens, so repeated tokens ("the", ",") keep their own rows.
+    """
+    weights = np.asarray(weights, dtype=float)
+    n = len(labels)
+    if weights.shape != (n, n):
+        raise ValueError(f"weights must be [{n} x {n}] for {n} labels, got {weights.shape}.")
+    names = [plain(label) for label in labels]
+    hover = [[f"{names[q]} → {names[k]}" for k in range(n)] for q in range(n)]
+    figure = go.Figure(
+        go.Heatmap(
+            z=weights,
+            x=list(range(n)),
+            y=list(range(n)),
+            customdata=hover,
+            hovertemplate="%{customdata}: %{z:.3f}<extra></extra>",
+            colorscale="Blues",
+            zmin=0,
+            colorbar=dict(title="weight"),
+        )
+    )
+    size = min(900, max(360, 22 * n + 140))
+    figure.update_layout(
+        title=plain(title) if title else None,
+        height=size,
+        xaxis=dict(title="looks at (key)", tickangle=-60, **_ticks(labels)),
+        yaxis=dict(title="token looking (query)", autorange="reversed", **_ticks(labels)),
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+    )
+    return figure
+
+
+def attention_bars(row: np.ndarray, labels: Sequence[str], query: int, *, title: str | None = None) -> go.Figure:
+    """What token ``query`` attends to: one bar per token in sentence order, its own bar highlighted."""
+    row = np.asarray(row, dtype=float)
+    if len(row) != len(labels):
+        raise ValueError("row and labels must have the same length.")
+    colours = ["#d62728" if i == query else "#1f77b4" for i in range(len(labels))]
+    names = [plain(label) for label in labels]
+    figure = go.Figure(
+        go.Bar(
+            x=list(range(len(labels))),
+            y=row,
+            marker_color=colours,
+            customdata=names,
+            hovertemplate="%{customdata}: %{y:.3f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=plain(title) if title else None,
+        height=340,
+        xaxis=dict(tickangle=-60, **_ticks(labels)),
+        yaxis=dict(title="attention weight", rangemode="tozero"),
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+    )
+    return figure
