@@ -9,6 +9,7 @@ from charts import scatter
 from embedders.similarity import neighbours_within, pairwise_cosine
 from projection import PROJECTION_METHODS
 from ui.common import embed_items, load_embedder, method_picker, projected, projection_controls, show_items
+from ui.quality import show_projection_quality
 from ui.sidebar import add_items, current_word_list
 
 st.title("Explore an embedding")
@@ -68,6 +69,7 @@ st.caption(
     "Positions come from the projection; distances on the chart only approximate those between the "
     "original vectors. Neighbours and similarities below use the original vectors (cosine)."
 )
+show_projection_quality(result.vectors, projection.coords, key="explore")
 
 # How spread the original similarities are: for one-hot, every pair is the same.
 similarities = pairwise_cosine(result.vectors)

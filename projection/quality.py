@@ -37,7 +37,8 @@ def why_not_computable(n: int, k: int) -> str | None:
         return f"k must be at least 1 (got {k})."
     if n < k + EXTRA_WORDS_NEEDED:
         return (
-            f"Only {n} word{'s' if n != 1 else ''}: comparing {k} nearest neighbours needs at least "
+            f"Only {n} word{'s' if n != 1 else ''}: comparing each word's {k} nearest "
+            f"neighbour{'s' if k != 1 else ''} needs at least "
             f"k + 2 = {k + EXTRA_WORDS_NEEDED} words (with fewer, every word's neighbours are simply all the others)."
         )
     return None

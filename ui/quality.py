@@ -1,0 +1,70 @@
+"""Streamlit helpers that show how much a 2-D/3-D picture distorts the original vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from projection.quality import DEFAULT_K, EXTRA_WORDS_NEEDED, ProjectionQuality, projection_quality
+
+EXPLANATION = (
+    "How much this picture distorts: **trustworthiness** (0 to 1) is high when the neighbours you see on "
+    "the chart are also near in the original vectors (cosine); **kNN recall@k** is the share of each "
+    "word's k nearest original neighbours that are also among its k nearest on the chart."
+)
+TRUSTWORTHINESS_HELP = (
+    "scikit-learn's trustworthiness: 1 means no word has a chart neighbour that is far from it in the "
+    "original space; unexpected chart neighbours are penalised by how far they really are."
+)
+
+
+def neighbours_control(word_count: int, key: str, label: str = "Neighbours k") -> int:
+    """A number input for k (default 5), limited to what ``word_count`` words allow."""
+    largest = max(1, word_count - EXTRA_WORDS_NEEDED)
+    # A shorter list than last run: forget a remembered k that is now out of range instead of erroring.
+    if st.session_state.get(key, 0) > largest:
+        del st.session_state[key]
+    return int(st.number_input(
+        label, min_value=1, max_value=largest, value=min(DEFAULT_K, largest), step=1, key=key,
+        help=f"How many nearest neighbours the distortion numbers compare (at most {largest} for "
+        f"{word_count} words: k + 2 words are needed).",
+    ))
+
+
+@st.cache_data(max_entries=64, show_spinner="Measuring how much the picture distorts…")
+def cached_quality(vectors: np.ndarray, coords: np.ndarray, k: int) -> ProjectionQuality:
+    """``projection_quality``, cached: it compares every pair of words twice."""
+    return projection_quality(vectors, coords, k)
+
+
+def show_projection_quality(vectors: np.ndarray, coords: np.ndarray, key: str, k: int | None = None,
+                            explain: bool = True) -> ProjectionQuality:
+    """Trustworthiness and kNN recall@k of ``coords`` as a picture of ``vectors``, or why they are missing.
+
+    Without ``k`` the user picks it here (widget ``key``); pages showing
+    several pictures pass one shared ``k`` instead. ``explain=False`` leaves out
+    the one-line explanation, for pages that show it once for all pictures.
+    """
+    if k is None:
+        k_column, left, right = st.columns(3, vertical_alignment="bottom")
+        with k_column:
+            k = neighbours_control(len(vectors), key=f"{key}_quality_k")
+    else:
+        left, right = st.columns(2)
+    quality = cached_quality(np.asarray(vectors), np.asarray(coords), k)
+    if quality.reason:
+        st.caption(f"Distortion numbers cannot be computed. {quality.reason}")
+        return quality
+    left.metric(
+        "Trustworthiness", f"{quality.trustworthiness:.2f}", help=TRUSTWORTHINESS_HELP,
+        border=True,
+    )
+    right.metric(
+        f"kNN recall@{k}", f"{quality.knn_recall:.2f}", border=True,
+        help=f"A chart with random positions would score about {quality.chance_recall:.2f} here.",
+    )
+    details = f"On {quality.words} words; a random picture would get a recall of about {quality.chance_recall:.2f}."
+    st.caption(f"{EXPLANATION} {details}" if explain else details)
+    for note in quality.notes:
+        st.caption(note)
+    return quality
