@@ -1,5 +1,166 @@
-"""Placeholder: this page is being built."""
+"""Compare: the current word list under several methods side by side, and what each picture distorts."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-st.info("This page is not built yet.")
+import embedders
+from charts.compare import agreement_heatmap, group_colours, panel
+from embedders import EmbeddingResult
+from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
+from projection.align import MIN_SHARED_POINTS
+from ui.common import embed_items, load_embedder, projected, projection_controls, show_items
+from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
+from ui.sidebar import current_word_list
+
+DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
+PREFERRED_REFERENCE = "glove"
+PREFERRED_SECOND = "word2vec-skipgram"
+PANELS_PER_ROW = 3
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing neighbours between every pair of methods…")
+def cached_overlap_matrix(embeddings: dict, k: int) -> pd.DataFrame:
+    return mean_overlap_matrix(embeddings, k)
+
+
+def fill_order(methods: list[str], reference: str | None) -> list[str]:
+    """Reference first (the others align onto it), then ready methods, then those that load slowly."""
+    def cost(name: str) -> int:
+        embedder = embedders.get(name)
+        return 0 if name == reference else 1 if embedder.loaded else 2 if not embedder.slow_to_load else 3
+    return sorted(methods, key=cost)
+
+
+def draw_panel(name: str, reference: tuple[list[str], np.ndarray] | None) -> tuple[EmbeddingResult, np.ndarray] | None:
+    """One method's chart, missing words and distortion numbers; returns its vectors and unaligned coordinates."""
+    title = embedders.title(name)
+    embedder = load_embedder(name)
+    if embedder is None:
+        return None
+    result = embed_items(name, tuple(word_list.items))
+    if result.missing:
+        show_items(f"{len(result.missing)} of {len(word_list)} items missing from {title}:", result.missing, kind="caption")
+    if not result.words:
+        st.warning(f"Nothing to draw: none of the items has a {title} vector.")
+        return None
+    projection = projected(result.vectors, **settings)
+    if projection is None:
+        return None
+    for note in projection.notes:
+        st.caption(note)
+    coords = projection.coords
+    if reference is not None and name != reference_name:
+        coords, shared = align_to_words(*reference, result.words, coords)
+        if shared < MIN_SHARED_POINTS:
+            st.caption(f"Not aligned: only {shared} words in common with {embedders.title(reference_name)}.")
+        else:
+            st.caption(f"Rotated and scaled onto {embedders.title(reference_name)} using {shared} shared words.")
+    figure = panel(
+        coords, result.words, [group_of.get(word, "") for word in result.words], colours,
+        highlight=[highlight] if highlight in result.words else [], title=title,
+    )
+    st.plotly_chart(figure, key=f"compare_chart_{name}")
+    show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, explain=False)
+    return result, projection.coords
+
+
+st.title("Compare methods")
+st.caption(
+    "The words of your list (sidebar) under several methods at once, with the same projection and seed, "
+    "from one-hot vectors to a transformer: a short history of embeddings in one screen."
+)
+
+word_list = current_word_list()
+methods = st.multiselect(
+    "Methods", embedders.available(), default=DEFAULT_METHODS, format_func=embedders.title, key="compare_methods"
+)
+settings = projection_controls(key="compare_projection")
+align_column, reference_column, highlight_column, k_column = st.columns([1.2, 1, 1, 0.8])
+aligned = align_column.toggle(
+    "Align the layouts", value=True, key="compare_align",
+    help="Rotate, reflect and scale every panel onto the reference panel (orthogonal Procrustes over the words "
+    "they share), so that the same word sits in a comparable place. The shapes themselves do not change.",
+)
+reference_name = reference_column.selectbox(
+    "Reference panel", methods, format_func=embedders.title, key="compare_reference", disabled=not aligned,
+    index=methods.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in methods else 0,
+)
+highlight = highlight_column.selectbox(
+    "Highlight a word", word_list.items, index=None, placeholder="Choose a word", key="compare_highlight"
+)
+with k_column:
+    k = neighbours_control(len(word_list), key="compare_k")
+
+if not methods:
+    st.info("Choose at least one method to compare.")
+    st.stop()
+if not word_list.items:
+    st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
+    st.stop()
+
+group_of = word_list.group_of()
+colours = group_colours(word_list.groups)
+st.caption(f"{PROJECTION_METHODS[settings['method']]}, {settings['dims']}D, seed {settings['seed']} for every panel. {EXPLANATION}")
+
+# Draw the empty grid first, then fill the quickest panels first so that a method that
+# trains or loads for the first time does not hold the others back.
+slots = {}
+for start in range(0, len(methods), PANELS_PER_ROW):
+    for column, name in zip(st.columns(PANELS_PER_ROW), methods[start : start + PANELS_PER_ROW]):
+        slots[name] = column.container(border=True).empty()
+        slots[name].caption(f"{embedders.title(name)}: waiting for the panels before it…")
+
+reference_layout = None
+embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
+for name in fill_order(methods, reference_name if aligned else None):
+    with slots[name].container():
+        drawn = draw_panel(name, reference_layout)
+    if drawn is None:
+        continue
+    result, coords = drawn
+    embeddings[name] = (result.words, result.vectors)
+    if aligned and name == reference_name:
+        reference_layout = (result.words, coords)
+if aligned and reference_name not in embeddings:
+    st.info(f"{embedders.title(reference_name)} has nothing to draw, so the panels are not aligned.")
+
+st.subheader("Neighbour agreement")
+st.caption(
+    f"For each word, its {k} nearest neighbours within your list (cosine, original vectors) under two methods, "
+    "and their overlap: shared neighbours ÷ all neighbours named by either (Jaccard; 1 = the same neighbours, "
+    "0 = none in common). One-hot neighbours are arbitrary, since every one-hot pair is equally far apart."
+)
+compared = [name for name in methods if name in embeddings]
+if len(compared) < 2:
+    st.info("Neighbour agreement needs at least two methods with vectors.")
+    st.stop()
+first_column, second_column = st.columns(2)
+first = first_column.selectbox("First method", compared, format_func=embedders.title, key="compare_first",
+                               index=compared.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in compared else 0)
+others = [name for name in compared if name != first]
+second = second_column.selectbox("Second method", others, format_func=embedders.title, key="compare_second",
+                                 index=others.index(PREFERRED_SECOND) if PREFERRED_SECOND in others else 0)
+try:
+    table = neighbour_overlap(*embeddings[first], *embeddings[second], k)
+except ValueError as error:
+    st.info(f"The neighbour table cannot be computed. {error}")
+else:
+    first_title, second_title = embedders.title(first), embedders.title(second)
+    st.caption(
+        f"{len(table)} words that both methods have; mean overlap {table['overlap'].mean():.2f}. "
+        "The words whose neighbourhoods change most come first; click a column header to sort."
+    )
+    shown = table.assign(**{column: table[column].map(", ".join) for column in ("shared", "only_a", "only_b")})
+    st.dataframe(
+        shown.rename(columns={"only_a": f"only under {first_title}", "only_b": f"only under {second_title}",
+                              "shared": "neighbours under both"}),
+        hide_index=True,
+        column_config={"overlap": st.column_config.ProgressColumn("overlap", min_value=0.0, max_value=1.0, format="%.2f")},
+    )
+
+st.markdown("**Mean overlap for every pair of methods**")
+matrix = cached_overlap_matrix({name: embeddings[name] for name in compared}, k)  # in the order chosen
+st.plotly_chart(agreement_heatmap(matrix, {name: embedders.title(name) for name in matrix.index}), key="compare_heatmap")
+if matrix.isna().to_numpy().any():
+    st.caption(f"Blank cells: fewer than k + 2 = {k + 2} words in common, too few to compare neighbours.")

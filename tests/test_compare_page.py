@@ -1,0 +1,131 @@
+"""The Compare page run headless with AppTest, on the real embedders."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import embedders
+import wordlists
+
+pytestmark = pytest.mark.slow
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+#: The issue's default selection: one-hot, TF-IDF, Word2Vec skip-gram, GloVe, FastText, MiniLM.
+DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
+
+
+def compare_page(glove, minilm, skipgram, fasttext) -> AppTest:
+    """The Compare page after its first run (the fixtures make sure the slow models are ready)."""
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def panel_specs(at: AppTest) -> dict[str, dict]:
+    """Scatter panels by their title (the heatmap is left out)."""
+    specs = {}
+    for spec in chart_specs(at):
+        if spec["data"][0]["type"] == "scatter":
+            specs[spec["layout"]["title"]["text"]] = spec
+    return specs
+
+
+def plotly_array(value) -> np.ndarray:
+    """A numeric array from a Plotly spec, which may hold it base64-encoded."""
+    if isinstance(value, dict):
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return array.reshape([int(size) for size in value["shape"].split(",")]) if "shape" in value else array
+    return np.asarray(value, dtype=float)
+
+
+def point_labels(spec: dict) -> list[str]:
+    return [label for trace in spec["data"] for label in trace["text"]]
+
+
+@pytest.fixture(scope="module")
+def default_page(glove, minilm, skipgram, fasttext):
+    return compare_page(glove, minilm, skipgram, fasttext)
+
+
+def test_default_selection_draws_one_aligned_panel_per_method(default_page):
+    at = default_page
+    assert list(at.multiselect(key="compare_methods").value) == DEFAULT_METHODS
+    panels = panel_specs(at)
+    assert sorted(panels) == sorted(embedders.title(name) for name in DEFAULT_METHODS)
+    # One-hot knows every word; the corpus-trained methods lack some, and say which.
+    assert len(point_labels(panels["One-hot"])) == len(wordlists.load_preset(wordlists.DEFAULT_PRESET, lowercase=True))
+    assert any("missing from Word2Vec skip-gram" in caption.value for caption in at.caption)
+    aligned = [caption.value for caption in at.caption if caption.value.startswith("Rotated and scaled onto GloVe")]
+    assert len(aligned) == len(DEFAULT_METHODS) - 1
+
+
+def test_every_panel_shows_its_distortion_numbers(default_page):
+    at = default_page
+    labels = [metric.label for metric in at.metric]
+    assert labels.count("Trustworthiness") == len(DEFAULT_METHODS)
+    assert labels.count("kNN recall@5") == len(DEFAULT_METHODS)
+    values = [float(metric.value) for metric in at.metric]
+    assert all(0.0 <= value <= 1.0 for value in values)
+    assert len([c for c in at.caption if c.value.startswith("On ") and "words; a random picture" in c.value]) == len(DEFAULT_METHODS)
+
+
+def test_neighbour_agreement_table_and_heatmap(default_page):
+    at = default_page
+    table = at.dataframe[0].value
+    assert list(table["overlap"]) == sorted(table["overlap"]), "largest change (lowest overlap) first"
+    heatmaps = [spec for spec in chart_specs(at) if spec["data"][0]["type"] == "heatmap"]
+    assert len(heatmaps) == 1
+    heatmap = heatmaps[0]["data"][0]
+    assert heatmap["x"] == [embedders.title(name) for name in DEFAULT_METHODS]
+    overlaps = plotly_array(heatmap["z"])
+    assert overlaps.shape == (len(DEFAULT_METHODS), len(DEFAULT_METHODS))
+    np.testing.assert_allclose(np.diag(overlaps), 1.0)
+    assert ((overlaps >= 0) & (overlaps <= 1)).all()
+
+
+def test_highlighted_word_is_bold_in_every_panel(default_page):
+    at = default_page
+    at.selectbox(key="compare_highlight").select("queen").run()
+    assert not at.exception
+    panels = panel_specs(at)
+    for title, spec in panels.items():
+        assert "<b>queen</b>" in point_labels(spec), title
+
+
+def test_alignment_can_be_turned_off(default_page):
+    at = default_page
+    at.toggle(key="compare_align").set_value(False).run()
+    assert not at.exception
+    assert not [caption for caption in at.caption if caption.value.startswith("Rotated and scaled")]
+    assert len(panel_specs(at)) == len(DEFAULT_METHODS)
+
+
+def test_short_list_explains_missing_metrics_but_still_draws(glove):
+    at = AppTest.from_file(APP, default_timeout=300)
+    # AppTest runs app.py (and so the sidebar) only on the first run, and only without switch_page:
+    # type the word list through its widget keys, run the default page, then switch.
+    at.session_state["word_list_source"] = "Type a list"
+    # Four words GloVe knows and one it does not: k can be at most 3 for a list of 5.
+    at.session_state["word_list_text"] = "king\nqueen\nman\nwoman\nzqxjvw"
+    at.run()
+    at.session_state["compare_methods"] = ["onehot", "glove"]
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="compare_k").value == 3
+    panels = panel_specs(at)
+    assert len(point_labels(panels["One-hot"])) == 5 and len(point_labels(panels["GloVe 6B 50d"])) == 4
+    # One-hot has k + 2 = 5 words and gets numbers; GloVe has 4 and says why it has none.
+    assert [metric.label for metric in at.metric] == ["Trustworthiness", "kNN recall@3"]
+    reasons = [caption.value for caption in at.caption if caption.value.startswith("Distortion numbers cannot")]
+    assert len(reasons) == 1 and "Only 4 words" in reasons[0]
