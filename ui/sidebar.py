@@ -33,18 +33,28 @@ def word_list_sidebar() -> wordlists.WordList:
         except wordlists.WordListError as error:
             st.error(str(error))
             word_list = wordlists.WordList([], [])
-        word_list = _with_added_items(word_list, lowercase)
+        st.session_state[WORD_LIST_KEY] = word_list
+        word_list = current_word_list()
+        _clear_added_items_button()
         groups = len({g for g in word_list.groups if g})
         st.caption(f"{len(word_list)} items" + (f" in {groups} groups" if groups else "") + f" (limit {MAX_ITEMS:,}).")
         for note in word_list.notes:
             st.warning(note)
-    st.session_state[WORD_LIST_KEY] = word_list
     return word_list
 
 
 def current_word_list() -> wordlists.WordList:
-    """The word list chosen in the sidebar (drawn by ``app.py`` before every page)."""
-    return st.session_state.get(WORD_LIST_KEY) or wordlists.load_preset(wordlists.DEFAULT_PRESET, lowercase=True)
+    """The word list chosen in the sidebar (drawn by ``app.py``), plus any added neighbours."""
+    base = st.session_state.get(WORD_LIST_KEY)
+    if base is None:  # a page run on its own, before the sidebar has drawn
+        base = wordlists.load_preset(wordlists.DEFAULT_PRESET, lowercase=True)
+    added = st.session_state.get(ADDED_ITEMS_KEY) or []
+    if not added:
+        return base
+    merged = wordlists.clean(list(zip(base.items, base.groups)) + added)
+    # Duplicates between the list and its added neighbours are expected, not worth a note.
+    notes = base.notes + [note for note in merged.notes if "duplicate" not in note]
+    return wordlists.WordList(merged.items, merged.groups, notes)
 
 
 def add_items(items: list[str], group: str) -> None:
@@ -74,14 +84,8 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
     return wordlists.parse_upload(upload.getvalue(), upload.name, lowercase)
 
 
-def _with_added_items(word_list: wordlists.WordList, lowercase: bool) -> wordlists.WordList:
+def _clear_added_items_button() -> None:
     added = st.session_state.get(ADDED_ITEMS_KEY) or []
-    if not added:
-        return word_list
-    if st.button(f"Remove the {len(added)} added neighbours", key="clear_added_items"):
+    if added and st.button(f"Remove the {len(added)} added neighbours", key="clear_added_items"):
         st.session_state[ADDED_ITEMS_KEY] = []
-        return word_list
-    merged = wordlists.clean(list(zip(word_list.items, word_list.groups)) + added, lowercase)
-    # Duplicates between the list and its added neighbours are expected, not worth a note.
-    notes = word_list.notes + [n for n in merged.notes if "duplicate" not in n]
-    return wordlists.WordList(merged.items, merged.groups, notes)
+        st.rerun()
