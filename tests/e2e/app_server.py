@@ -78,3 +78,19 @@ def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
 
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def chart_text(page) -> set[str]:
+    """The point labels of the 2-D chart (SVG text, so read through textContent)."""
+    return set(page.locator(".js-plotly-plot g.textpoint text").evaluate_all("els => els.map(e => e.textContent)"))
+
+
+def chart_title(page) -> str:
+    return page.locator(".js-plotly-plot .gtitle").text_content()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
+    page.locator("[role='option']").filter(has_text=option).first.click()
+    wait_until_idle(page)

@@ -1,0 +1,53 @@
+"""The Explore page in a real browser, as a person uses it."""
+
+import pytest
+
+from tests.e2e.app_server import chart_text, chart_title, choose, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_default_chart_shows_king_queen_and_building(page):
+    page.wait_for_selector(".js-plotly-plot")
+    labels = chart_text(page)
+    assert {"king", "queen", "building"} <= labels
+    assert chart_title(page) == "GloVe 6B 50d · PCA · 2D"
+
+
+def test_switching_method_and_projection_changes_the_chart(page):
+    page.wait_for_selector(".js-plotly-plot")
+    before = page.locator(".js-plotly-plot").inner_html()
+    choose(page, "Embedding method", "One-hot")
+    assert chart_title(page) == "One-hot · PCA · 2D"
+    after_method = page.locator(".js-plotly-plot").inner_html()
+    assert after_method != before
+    page.locator("[data-testid='stButtonGroup'] button").filter(has_text="t-SNE").click()
+    wait_until_idle(page)
+    assert chart_title(page) == "One-hot · t-SNE · 2D"
+    assert page.locator(".js-plotly-plot").inner_html() != after_method
+    assert {"king", "queen", "building"} <= chart_text(page)
+
+
+def test_a_one_word_list_gives_a_message_not_a_traceback(page):
+    page.get_by_text("Type a list").click()
+    wait_until_idle(page)
+    box = page.locator("[data-testid='stSidebar'] textarea")
+    box.fill("king")
+    box.press("Control+Enter")  # apply the text area
+    wait_until_idle(page)
+    page.get_by_text("add more words").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert chart_text(page) == {"king"}
+
+
+def test_user_markup_is_shown_as_text(page):
+    page.get_by_text("Type a list").click()
+    wait_until_idle(page)
+    box = page.locator("[data-testid='stSidebar'] textarea")
+    box.fill("<b>king</b>\n**queen**\nxyzzy<i>plugh</i>")
+    box.press("Control+Enter")
+    wait_until_idle(page)
+    page.get_by_text("are not in GloVe 6B 50d's vocabulary").wait_for()
+    # The missing items appear literally, tags and asterisks included, and no <b>/<i> was created from them.
+    assert page.get_by_text("<b>king</b>, **queen**, xyzzy<i>plugh</i>").is_visible()
+    assert page.locator("[data-testid='stMain'] b, [data-testid='stMain'] i").count() == 0
