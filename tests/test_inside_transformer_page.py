@@ -1,0 +1,147 @@
+"""The Inside the transformer page under AppTest, with the real model."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/inside_transformer.py"
+
+
+def run_page() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def charts(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def chart_of(app: AppTest, trace_type: str) -> dict:
+    found = [spec for spec in charts(app) if spec["data"] and spec["data"][0]["type"] == trace_type]
+    assert len(found) == 1, f"expected one {trace_type} chart, got {len(found)}"
+    return found[0]
+
+
+def context_chart(app: AppTest) -> dict:
+    (spec,) = [s for s in charts(app) if s["layout"].get("legend", {}).get("title", {}).get("text") == "sense"]
+    return spec
+
+
+def values(data) -> np.ndarray:
+    """A Plotly array from a spec: a list, or {"dtype", "bdata"[, "shape"]} for numpy arrays."""
+    if isinstance(data, dict):
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return array.reshape([int(n) for n in str(data["shape"]).split(",")]) if "shape" in data else array
+    return np.asarray(data)
+
+
+def texts(app: AppTest, kind: str) -> str:
+    return "\n".join(str(element.value) for element in app.get(kind))
+
+
+@pytest.fixture(scope="module")
+def app():
+    return run_page()
+
+
+def test_the_page_shows_chips_context_and_attention_for_the_presets(app):
+    chips = app.get("html")[0].proto.body
+    for piece in ("[CLS]", "em", "##bed", "##ding", "##s", "[SEP]", "7861"):
+        assert f">{piece}<" in chips
+    assert {metric.label: metric.value for metric in app.metric}["Words cut into pieces"] == "1"
+
+    context = context_chart(app)
+    assert {trace["name"] for trace in context["data"]} == {"river", "money"}
+    assert sum(len(trace["text"]) for trace in context["data"]) == 6
+    hover = " ".join(" ".join(trace["customdata"]) for trace in context["data"])
+    assert "deposited her salary" in hover
+    lines = [s for s in charts(app) if any(t.get("name") == "within senses" for t in s["data"])]
+    assert len(lines) == 1 and len(values(lines[0]["data"][0]["y"])) == 7
+
+    heatmap = chart_of(app, "heatmap")
+    assert values(heatmap["data"][0]["z"]).shape == (25, 25)  # the captain sentence: 23 pieces, [CLS] and [SEP]
+    assert "captain" in heatmap["layout"]["xaxis"]["ticktext"]
+    bars = chart_of(app, "bar")
+    assert bars["data"][0]["marker"]["color"][17] != bars["data"][0]["marker"]["color"][0]  # "he" is highlighted
+    assert "not explanations" in texts(app, "info")
+
+
+def test_rare_words_emoji_and_markup_are_tokenized_safely():
+    app = run_page()
+    app.button[1].click().run()  # "A sentence of rare words"
+    assert not app.exception
+    assert "otorhinolaryngologist" in app.get("html")[0].proto.body
+    assert int({m.label: m.value for m in app.metric}["Words cut into pieces"]) >= 3
+
+    app.text_area(key="tokens_text").set_value("<b>hi</b> 🙂").run()
+    assert not app.exception
+    chips = app.get("html")[0].proto.body
+    assert "<b>" not in chips and "&lt;" in chips and ">[UNK]<" in chips
+    assert "🙂" in texts(app, "text")  # the unknown word, as plain text
+
+    app.text_area(key="tokens_text").set_value("word " * 600).run()
+    assert not app.exception
+    assert "the last 90 pieces were cut" in texts(app, "warning")
+
+    app.text_area(key="tokens_text").set_value("").run()
+    assert not app.exception
+    assert ">[CLS]<" in app.get("html")[0].proto.body
+
+
+def test_context_presets_user_sentences_and_bad_targets():
+    app = run_page()
+    app.selectbox(key="context_preset").set_value("cell").run()
+    assert not app.exception
+    assert {trace["name"] for trace in context_chart(app)["data"]} == {"biology", "prison", "phone"}
+
+    app.text_input(key="context_target").set_value("bank")
+    app.text_area(key="context_sentences").set_value(
+        "river | The bank of the river.\nmoney | The banks closed.\nmoney | The bank lent money.\nNo target here."
+    ).run()
+    assert not app.exception
+    assert app.selectbox(key="context_preset").value == "your own"
+    assert "2 of 4 sentences give no point" in texts(app, "warning")
+    (skipped,) = [frame.value for frame in app.dataframe if "reason" in frame.value.columns]
+    assert list(skipped["#"]) == [2, 4] and "inside other words" in skipped["reason"][0]
+
+    app.slider(key="context_layer").set_value(0).run()
+    assert not app.exception
+    assert "input embeddings" in context_chart(app)["layout"]["title"]["text"]
+
+    app.text_input(key="context_target").set_value("river bank").run()
+    assert not app.exception
+    assert "choose a single word" in texts(app, "warning")
+    assert "river bank" in texts(app, "text")
+
+    app.text_input(key="context_target").set_value("zzzz").run()
+    assert not app.exception
+    assert "nothing to draw" in texts(app, "info")
+
+
+def test_attention_controls_heads_and_merged_words():
+    app = run_page()
+    app.text_area(key="attention_text").set_value("Embeddings are unbelievably useful").run()
+    app.selectbox(key="attention_head").set_value(3).run()
+    app.slider(key="attention_layer").set_value(6).run()
+    assert not app.exception
+    heatmap = chart_of(app, "heatmap")
+    assert "Layer 6, head 3" in heatmap["layout"]["title"]["text"]
+    assert "##bed" in heatmap["layout"]["xaxis"]["ticktext"]
+
+    app.toggle(key="attention_merge").set_value(True).run()
+    assert not app.exception
+    heatmap = chart_of(app, "heatmap")
+    assert heatmap["layout"]["xaxis"]["ticktext"] == ["[CLS]", "Embeddings", "are", "unbelievably", "useful", "[SEP]"]
+    assert np.allclose(values(heatmap["data"][0]["z"]).sum(axis=1), 1, atol=1e-3)
+
+    app.text_area(key="attention_text").set_value("").run()
+    assert not app.exception
+    assert values(chart_of(app, "heatmap")["data"][0]["z"]).shape == (2, 2)
