@@ -100,6 +100,22 @@ def test_very_long_text_is_cut_at_the_model_length_and_says_how_much():
     assert "90" in tokenization.notes[0]
 
 
+def test_sessions_tokenizing_at_once_keep_their_own_truncation():
+    from concurrent.futures import ThreadPoolExecutor
+
+    long_text = "word " * 600
+
+    def cut_lengths(i: int) -> tuple[int, int]:
+        if i % 2:
+            tokenization = tokenize(long_text)
+            return len(tokenization.pieces), tokenization.cut
+        return int(model.encode(["a", long_text])["input_ids"].shape[1]), 90
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(cut_lengths, range(400)))
+    assert set(results) == {(512, 90)}
+
+
 # --- context ---------------------------------------------------------------
 
 

@@ -76,7 +76,7 @@ def parse_sentences(text: str) -> list[tuple[str, str]]:
 
 def normalise(word: str) -> str:
     """``word`` as the uncased model sees it: lower case, accents removed."""
-    return model.tokenizer().backend_tokenizer.normalizer.normalize_str(word)
+    return model.normalise(word)
 
 
 def check_target(target: str) -> str:
@@ -84,7 +84,7 @@ def check_target(target: str) -> str:
     word = normalise(target).strip()
     if not word:
         raise ValueError("Type a target word.")
-    words = model.tokenizer().backend_tokenizer.pre_tokenizer.pre_tokenize_str(word)
+    words = model.pre_tokenize(word)
     if len(words) != 1:
         # The message quotes no user text: pages may show it as Markdown.
         raise ValueError(f"The model reads this target as {len(words)} words; choose a single word.")
@@ -108,7 +108,7 @@ def contextual_vectors(target: str, sentences: Sequence[tuple[str, str]]) -> Con
         sentences = list(sentences)[:MAX_SENTENCES]
     limit = model.max_tokens()
     # verbose=False: over-long sentences are expected here and reported below.
-    lengths = [len(ids) for ids in model.tokenizer()([s for _, s in sentences], verbose=False)["input_ids"]]
+    lengths = [len(ids) for ids in model.tokenize([s for _, s in sentences], verbose=False)["input_ids"]]
     occurrences: list[Occurrence] = []
     skipped: list[Skipped] = []
     chunks: list[np.ndarray] = []
@@ -143,7 +143,7 @@ def contextual_vectors(target: str, sentences: Sequence[tuple[str, str]]) -> Con
 def _find(word: str, sentence: str, encoding, row: int) -> list[tuple[str, list[int], tuple[str, ...]]]:
     """Occurrences of ``word`` in one encoded sentence, as (word as typed, token positions, pieces)."""
     offsets = encoding["offset_mapping"][row].tolist()
-    tokens = model.tokenizer().convert_ids_to_tokens(encoding["input_ids"][row].tolist())
+    tokens = model.pieces(encoding["input_ids"][row].tolist())
     positions: dict[int, list[int]] = {}
     for position, word_id in enumerate(encoding.word_ids(row)):
         if word_id is not None:
@@ -158,7 +158,7 @@ def _find(word: str, sentence: str, encoding, row: int) -> list[tuple[str, list[
 
 def _reason(word: str, sentence: str, was_cut: bool) -> str:
     """Why a sentence holds no occurrence of ``word``."""
-    words = [w for w, _ in model.tokenizer().backend_tokenizer.pre_tokenizer.pre_tokenize_str(normalise(sentence))]
+    words = model.pre_tokenize(normalise(sentence))
     if word in words and was_cut:
         return f"“{word}” comes only after the {model.max_tokens()}-token cut."
     near = [w for w in words if word in w]

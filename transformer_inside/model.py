@@ -18,6 +18,10 @@ from embedders.base import Progress, no_progress
 _model = None
 _tokenizer = None
 _lock = threading.Lock()
+# A fast tokenizer sets its truncation and padding in place before each call: when two sessions
+# tokenize at once, one can run with the other's settings (an uncut 600-token text, say) or fail
+# with "Already borrowed". One call at a time avoids both.
+_tokenizer_lock = threading.Lock()
 
 
 def load(progress: Progress = no_progress) -> None:
@@ -75,9 +79,44 @@ def head_count() -> int:
     return model().config.num_attention_heads
 
 
+def tokenize(texts: str | list[str], **options):
+    """Call the tokenizer on ``texts`` with ``options``, one call at a time (see ``_tokenizer_lock``)."""
+    encoder = tokenizer()
+    with _tokenizer_lock:
+        return encoder(texts, **options)
+
+
+def pieces(ids: Sequence[int]) -> list[str]:
+    """The vocabulary's spelling of each id ("em", "##bed", "[CLS]")."""
+    encoder = tokenizer()
+    with _tokenizer_lock:
+        return encoder.convert_ids_to_tokens(list(ids))
+
+
+def decode(ids: Sequence[int]) -> str:
+    """The text that ``ids`` spell, without special tokens."""
+    encoder = tokenizer()
+    with _tokenizer_lock:
+        return encoder.decode(list(ids), skip_special_tokens=True)
+
+
+def normalise(text: str) -> str:
+    """``text`` as the uncased model sees it before cutting: lower case, accents removed."""
+    encoder = tokenizer()
+    with _tokenizer_lock:
+        return encoder.backend_tokenizer.normalizer.normalize_str(text)
+
+
+def pre_tokenize(text: str) -> list[str]:
+    """The words the tokenizer cuts ``text`` into before splitting them into pieces."""
+    encoder = tokenizer()
+    with _tokenizer_lock:
+        return [word for word, _ in encoder.backend_tokenizer.pre_tokenizer.pre_tokenize_str(text)]
+
+
 def encode(texts: Sequence[str]):
     """Tokenize ``texts`` as one padded batch, cut at ``max_tokens``, with offsets and word ids."""
-    return tokenizer()(
+    return tokenize(
         list(texts),
         padding=True,
         truncation=True,

@@ -78,8 +78,8 @@ def tokenize(text: str) -> Tokenization:
     tokenizer = model.tokenizer()
     limit = model.max_tokens()
     # verbose=False: counting an over-long text is the point here, not a mistake to warn about.
-    total = len(tokenizer(text, verbose=False)["input_ids"])
-    encoding = tokenizer(text, truncation=True, max_length=limit, return_offsets_mapping=True)
+    total = len(model.tokenize(text, verbose=False)["input_ids"])
+    encoding = model.tokenize(text, truncation=True, max_length=limit, return_offsets_mapping=True)
     ids = encoding["input_ids"]
     word_ids = encoding.word_ids()
     offsets = encoding["offset_mapping"]
@@ -95,7 +95,7 @@ def tokenize(text: str) -> Tokenization:
     words = [text[spans[word_id][0] : spans[word_id][1]] for word_id in sorted(spans)]
 
     pieces = []
-    for token_id, token, word_id in zip(ids, tokenizer.convert_ids_to_tokens(ids), word_ids):
+    for token_id, token, word_id in zip(ids, model.pieces(ids), word_ids):
         pieces.append(
             Piece(
                 text=token,
@@ -118,4 +118,4 @@ def tokenize(text: str) -> Tokenization:
 
 def decode(ids: list[int]) -> str:
     """The text the model's pieces spell, without special tokens (lower-cased, accents removed)."""
-    return model.tokenizer().decode(ids, skip_special_tokens=True)
+    return model.decode(ids)
