@@ -15,6 +15,8 @@ from charts.labels import plain, short
 
 #: Above this many tokens, heatmap and bar axes label every n-th token only, or they overlap.
 MAX_TICK_LABELS = 60
+#: Above this many tokens, heatmap cells hover with token positions instead of n² label pairs.
+MAX_HOVER_LABELS = 150
 HOVER_WRAP = 60
 
 _CHIP_STYLE = {
@@ -167,15 +169,18 @@ def attention_heatmap(weights: np.ndarray, labels: Sequence[str], *, title: str 
     n = len(labels)
     if weights.shape != (n, n):
         raise ValueError(f"weights must be [{n} x {n}] for {n} labels, got {weights.shape}.")
-    names = [plain(label) for label in labels]
-    hover = [[f"{names[q]} → {names[k]}" for k in range(n)] for q in range(n)]
+    if n <= MAX_HOVER_LABELS:
+        names = [plain(label) for label in labels]
+        hover = dict(customdata=[[f"{names[q]} → {names[k]}" for k in range(n)] for q in range(n)],
+                     hovertemplate="%{customdata}: %{z:.3f}<extra></extra>")
+    else:  # n² label strings would make the chart megabytes heavy: name the positions instead
+        hover = dict(hovertemplate="token %{y} → token %{x}: %{z:.3f}<extra></extra>")
     figure = go.Figure(
         go.Heatmap(
             z=weights,
             x=list(range(n)),
             y=list(range(n)),
-            customdata=hover,
-            hovertemplate="%{customdata}: %{z:.3f}<extra></extra>",
+            **hover,
             colorscale="Blues",
             zmin=0,
             colorbar=dict(title="weight"),

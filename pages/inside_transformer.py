@@ -128,6 +128,11 @@ def apply_context_preset() -> None:
         st.session_state["context_sentences"] = "\n".join(f"{sense} | {text}" for sense, text in CONTEXT_PRESETS[preset])
 
 
+def mark_own_sentences() -> None:
+    """Editing the target or the sentences leaves the preset: say so in the preset box."""
+    st.session_state["context_preset"] = OWN_SENTENCES
+
+
 def context_section() -> None:
     if "context_target" not in st.session_state:
         st.session_state["context_preset"] = "bank"
@@ -139,12 +144,13 @@ def context_section() -> None:
     columns = st.columns([1, 1, 2])
     columns[0].selectbox("Preset", list(CONTEXT_PRESETS) + [OWN_SENTENCES], key="context_preset",
                          on_change=apply_context_preset)
-    target = columns[1].text_input("Target word", key="context_target", max_chars=50)
+    target = columns[1].text_input("Target word", key="context_target", max_chars=50, on_change=mark_own_sentences)
     layer = columns[2].slider("Layer", 0, model.layer_count(), model.layer_count(), key="context_layer",
                               help="0 = the input embeddings (one vector per piece, plus its position); "
                               "1 … 6 = after each transformer layer.")
     text = st.text_area("Sentences, one per line: “sense | sentence” (the sense is optional)",
-                        key="context_sentences", height=200, max_chars=MAX_TEXT_CHARACTERS)
+                        key="context_sentences", height=200, max_chars=MAX_TEXT_CHARACTERS,
+                        on_change=mark_own_sentences)
     method = st.segmented_control("Projection", ["pca", "umap"], default="pca", format_func=PROJECTION_METHODS.get,
                                   required=True, key="context_projection")
     sentences = parse_sentences(text)
@@ -223,14 +229,16 @@ def static_vector_panel(target: str, senses: list[str]) -> None:
         st.text(target)
         return
     left, right = st.columns(2)
-    left.dataframe(pd.DataFrame(neighbours, columns=["GloVe neighbour", "cosine"]), hide_index=True)
+    cosine = st.column_config.NumberColumn(format="%.2f")
+    left.dataframe(pd.DataFrame(neighbours, columns=["GloVe neighbour", "cosine"]), hide_index=True,
+                   column_config={"cosine": cosine})
     kv = glove.keyed_vectors
     key = glove.key(target.strip())
     known = [sense for sense in senses if glove.key(sense) in kv.key_to_index]
     if known:
         right.dataframe(pd.DataFrame({"sense word": known,
                                       "cosine with the target": [float(kv.similarity(key, glove.key(s))) for s in known]}),
-                        hide_index=True)
+                        hide_index=True, column_config={"cosine with the target": cosine})
 
 
 def attention_section() -> None:
@@ -258,7 +266,8 @@ def attention_section() -> None:
     default = lowered.index("he") if "he" in lowered else min(1, len(labels) - 1)
     query = st.selectbox("What does this token attend to?", range(len(labels)), index=default,
                          format_func=lambda i: f"{i}: {labels[i]}", key=f"attention_query_{len(labels)}")
-    st.plotly_chart(attention_bars(matrix[query], labels, query), key="attention_bars")
+    st.plotly_chart(attention_bars(matrix[query], labels, query, title=f"What “{labels[query]}” takes from each token"),
+                    key="attention_bars")
     strongest = np.argsort(-matrix[query])[:3]
     st.caption("Strongest three:")
     st.text(", ".join(f"{labels[i]} ({matrix[query, i]:.2f})" for i in strongest))
