@@ -64,7 +64,7 @@ def set_state(**values) -> None:
 
 def tokens_section() -> None:
     st.session_state.setdefault("tokens_text", TOKENIZATION_EXAMPLE)
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1.4, 3])
     left.button("A first example", on_click=set_state, kwargs={"tokens_text": TOKENIZATION_EXAMPLE})
     right.button("A sentence of rare words", on_click=set_state, kwargs={"tokens_text": RARE_WORDS_EXAMPLE})
     text = st.text_area("Text to tokenize", key="tokens_text", max_chars=MAX_TEXT_CHARACTERS, height=90)
@@ -176,6 +176,9 @@ def context_section() -> None:
         st.warning(f"Only {count} point{'s' if count > 1 else ''}: add sentences for a picture with any structure.")
 
     vectors = result.at_layer(layer)
+    if count > 1 and np.ptp(vectors, axis=0).max() < 1e-6:
+        st.info("All occurrences have exactly the same vector here: the same pieces at the same position, "
+                "and no layer has mixed in any context yet. Move the slider up.")
     options = {"n_neighbors": min(15, max(2, count - 1))} if method == "umap" else {}
     projection = projected(vectors, method, 2, 0, **options)
     if projection is None:
@@ -257,7 +260,7 @@ def attention_section() -> None:
     if merge:
         result = merge_word_pieces(result)
     matrix = result.matrix(layer - 1, None if head == AVERAGE else head - 1)
-    head_name = "average of 12 heads" if head == AVERAGE else f"head {head}"
+    head_name = f"average of {result.heads} heads" if head == AVERAGE else f"head {head}"
     st.plotly_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"), key="attention_heatmap")
     st.caption("Row: the token that looks. Columns: what it takes its new vector from. Every row sums to 1.")
 

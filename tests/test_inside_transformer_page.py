@@ -101,6 +101,10 @@ def test_context_presets_user_sentences_and_bad_targets():
     app.selectbox(key="context_preset").set_value("cell").run()
     assert not app.exception
     assert {trace["name"] for trace in context_chart(app)["data"]} == {"biology", "prison", "phone"}
+    app.button_group(key="context_projection").set_value("umap").run()
+    assert not app.exception
+    assert "UMAP" in context_chart(app)["layout"]["title"]["text"]
+    assert sum(len(trace["text"]) for trace in context_chart(app)["data"]) == 9
 
     app.text_input(key="context_target").set_value("bank")
     app.text_area(key="context_sentences").set_value(
@@ -115,6 +119,11 @@ def test_context_presets_user_sentences_and_bad_targets():
     app.slider(key="context_layer").set_value(0).run()
     assert not app.exception
     assert "input embeddings" in context_chart(app)["layout"]["title"]["text"]
+    # "bank" is the second token of both sentences: before any layer, nothing tells them apart.
+    assert "exactly the same vector" in texts(app, "info")
+
+    app.slider(key="context_layer").set_value(6).run()
+    assert "exactly the same vector" not in texts(app, "info")
 
     app.text_input(key="context_target").set_value("river bank").run()
     assert not app.exception
