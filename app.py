@@ -23,8 +23,6 @@ def start_umap_warmup():
     return umap_warmup
 
 
-start_umap_warmup()
-
 pages = [
     st.Page("pages/explore.py", title="Explore", icon="🗺️", default=True),
     st.Page("pages/compare.py", title="Compare methods", icon="🔀"),
@@ -33,6 +31,11 @@ pages = [
 ]
 page = st.navigation(pages)
 word_list_sidebar()
-with st.sidebar:
-    umap_status_caption()
-page.run()
+try:
+    page.run()
+finally:
+    # After the page, so the first chart never competes with numba for the CPU;
+    # in `finally` because pages end early with st.stop().
+    start_umap_warmup()
+    with st.sidebar:
+        umap_status_caption()
