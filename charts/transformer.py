@@ -85,7 +85,8 @@ def word_chips_html(words: Sequence[str], unknown: Sequence[bool] | None = None)
 
 def _chip_row(chips: list[str]) -> str:
     body = "".join(chips) or "<span style='color:#666'>(nothing)</span>"
-    return f"<div class='token-chips' style='line-height:2.2'>{body}</div>"
+    # Long texts give hundreds of chips: scroll them instead of pushing the page down.
+    return f"<div class='token-chips' style='line-height:2.2;max-height:24em;overflow-y:auto'>{body}</div>"
 
 
 def _hover(text: str) -> str:
@@ -186,7 +187,7 @@ def attention_heatmap(weights: np.ndarray, labels: Sequence[str], *, title: str 
             colorbar=dict(title="weight"),
         )
     )
-    size = min(900, max(360, 22 * n + 140))
+    size = min(900, max(420, 26 * n + 160))
     figure.update_layout(
         title=plain(title) if title else None,
         height=size,
