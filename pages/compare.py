@@ -9,6 +9,7 @@ from charts.compare import agreement_heatmap, group_colours, panel
 from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
+from projection.quality import chance_overlap, why_not_computable
 from ui.common import embed_items, load_embedder, projected, projection_controls, show_items
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
 from ui.sidebar import current_word_list
@@ -32,37 +33,29 @@ def fill_order(methods: list[str], reference: str | None) -> list[str]:
     return sorted(methods, key=cost)
 
 
-def draw_panel(name: str, reference: tuple[list[str], np.ndarray] | None) -> tuple[EmbeddingResult, np.ndarray] | None:
-    """One method's chart, missing words and distortion numbers; returns its vectors and unaligned coordinates."""
+def embedded(name: str, items: list[str]) -> EmbeddingResult | None:
+    """The method's vectors for the list, after loading it with progress; says which items it lacks."""
     title = embedders.title(name)
-    embedder = load_embedder(name)
-    if embedder is None:
+    if load_embedder(name) is None:
         return None
-    result = embed_items(name, tuple(word_list.items))
+    result = embed_items(name, tuple(items))
     if result.missing:
-        show_items(f"{len(result.missing)} of {len(word_list)} items missing from {title}:", result.missing, kind="caption")
+        show_items(f"{len(result.missing)} of {len(items)} items missing from {title}:", result.missing, kind="caption")
     if not result.words:
         st.warning(f"Nothing to draw: none of the items has a {title} vector.")
         return None
-    projection = projected(result.vectors, **settings)
-    if projection is None:
-        return None
-    for note in projection.notes:
-        st.caption(note)
-    coords = projection.coords
-    if reference is not None and name != reference_name:
-        coords, shared = align_to_words(*reference, result.words, coords)
-        if shared < MIN_SHARED_POINTS:
-            st.caption(f"Not aligned: only {shared} words in common with {embedders.title(reference_name)}.")
-        else:
-            st.caption(f"Rotated and scaled onto {embedders.title(reference_name)} using {shared} shared words.")
-    figure = panel(
-        coords, result.words, [group_of.get(word, "") for word in result.words], colours,
-        highlight=[highlight] if highlight in result.words else [], title=title,
-    )
-    st.plotly_chart(figure, key=f"compare_chart_{name}")
-    show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, explain=False)
-    return result, projection.coords
+    return result
+
+
+def aligned_to(reference: tuple[str, list[str], np.ndarray], words: list[str], coords: np.ndarray) -> np.ndarray:
+    """``coords`` rotated and scaled onto the reference layout ``(method, words, coords)``, saying how."""
+    name, reference_words, reference_coords = reference
+    moved, shared = align_to_words(reference_words, reference_coords, words, coords)
+    if shared < MIN_SHARED_POINTS:
+        st.caption(f"Not aligned: only {shared} words in common with {embedders.title(name)}.")
+    else:
+        st.caption(f"Rotated and scaled onto {embedders.title(name)} using {shared} shared words.")
+    return moved
 
 
 st.title("Compare methods")
@@ -111,18 +104,31 @@ for start in range(0, len(methods), PANELS_PER_ROW):
         slots[name] = column.container(border=True).empty()
         slots[name].caption(f"{embedders.title(name)}: waiting for the panels before it…")
 
-reference_layout = None
+reference_layout = None  # (method, words, coordinates) once the reference panel is drawn
 embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
 for name in fill_order(methods, reference_name if aligned else None):
     with slots[name].container():
-        drawn = draw_panel(name, reference_layout)
-    if drawn is None:
-        continue
-    result, coords = drawn
+        result = embedded(name, word_list.items)
+        projection = projected(result.vectors, **settings) if result else None
+        if projection is None:
+            continue
+        for note in projection.notes:
+            st.caption(note)
+        coords = projection.coords
+        if aligned and name == reference_name:
+            st.caption("The reference panel: the others are rotated and scaled onto it.")
+            reference_layout = (name, result.words, coords)
+        elif reference_layout:
+            coords = aligned_to(reference_layout, result.words, coords)
+        figure = panel(
+            coords, result.words, [group_of.get(word, "") for word in result.words], colours,
+            highlight=[highlight] if highlight in result.words else [], title=embedders.title(name),
+        )
+        st.plotly_chart(figure, key=f"compare_chart_{name}")
+        # Measured on the projection itself: alignment moves points rigidly and changes no neighbour.
+        show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, compact=True)
     embeddings[name] = (result.words, result.vectors)
-    if aligned and name == reference_name:
-        reference_layout = (result.words, coords)
-if aligned and reference_name not in embeddings:
+if aligned and reference_layout is None:
     st.info(f"{embedders.title(reference_name)} has nothing to draw, so the panels are not aligned.")
 
 st.subheader("Neighbour agreement")
@@ -148,8 +154,9 @@ except ValueError as error:
 else:
     first_title, second_title = embedders.title(first), embedders.title(second)
     st.caption(
-        f"{len(table)} words that both methods have; mean overlap {table['overlap'].mean():.2f}. "
-        "The words whose neighbourhoods change most come first; click a column header to sort."
+        f"{len(table)} words that both methods have; mean overlap {table['overlap'].mean():.2f} (unrelated "
+        f"neighbourhoods would give about {chance_overlap(len(table), k):.2f}). The words whose neighbourhoods "
+        "change most come first; click a column header to sort."
     )
     shown = table.assign(**{column: table[column].map(", ".join) for column in ("shared", "only_a", "only_b")})
     st.dataframe(
@@ -162,5 +169,10 @@ else:
 st.markdown("**Mean overlap for every pair of methods**")
 matrix = cached_overlap_matrix({name: embeddings[name] for name in compared}, k)  # in the order chosen
 st.plotly_chart(agreement_heatmap(matrix, {name: embedders.title(name) for name in matrix.index}), key="compare_heatmap")
+notes = []
+if why_not_computable(len(word_list), k) is None:
+    notes.append(f"Methods whose neighbours had nothing to do with each other would score about "
+                 f"{chance_overlap(len(word_list), k):.2f} on these {len(word_list)} words.")
 if matrix.isna().to_numpy().any():
-    st.caption(f"Blank cells: fewer than k + 2 = {k + 2} words in common, too few to compare neighbours.")
+    notes.append(f"Blank cells: fewer than k + 2 = {k + 2} words in common, too few to compare neighbours.")
+st.caption(" ".join(notes))

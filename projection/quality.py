@@ -190,6 +190,16 @@ def neighbour_overlap(
     return table.sort_values("overlap", kind="stable").reset_index(drop=True)
 
 
+def chance_overlap(n: int, k: int) -> float:
+    """The mean overlap (Jaccard) of two unrelated choices of ``k`` neighbours among the other ``n - 1`` words."""
+    from scipy.stats import hypergeom
+
+    _check(n, k)
+    common = np.arange(k + 1)  # how many neighbours the two choices share
+    probability = hypergeom(n - 1, k, k).pmf(common)
+    return float(np.sum(probability * common / (2 * k - common)))
+
+
 def mean_overlap_matrix(embeddings: Mapping[str, tuple[Sequence[str], np.ndarray]], k: int = DEFAULT_K) -> pd.DataFrame:
     """Mean neighbour overlap for every pair of methods (``name -> (words, vectors)``).
 

@@ -7,7 +7,7 @@ from sklearn.neighbors import NearestNeighbors
 
 import embedders
 import wordlists
-from projection.quality import neighbour_indices
+from projection.quality import chance_overlap, neighbour_indices
 from projection import (
     align,
     align_to_words,
@@ -156,6 +156,16 @@ def test_neighbour_overlap_lists_the_largest_change_first():
     assert list(table["overlap"]) == sorted(table["overlap"])
     for row in table.itertuples():
         assert row.overlap == pytest.approx(len(row.shared) / (len(row.shared) + len(row.only_a) + len(row.only_b)))
+
+
+def test_unrelated_neighbourhoods_overlap_by_chance():
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(80)]
+    n, k = len(words), 5
+    table = neighbour_overlap(words, rng.normal(size=(n, 8)), words, rng.normal(size=(n, 8)), k=k)
+    assert abs(table["overlap"].mean() - chance_overlap(n, k)) < 0.02
+    # In a short list, even unrelated neighbourhoods share more.
+    assert chance_overlap(k + 2, k) > chance_overlap(n, k)
 
 
 def embedded_preset(names):

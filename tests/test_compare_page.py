@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -69,14 +70,22 @@ def test_default_selection_draws_one_aligned_panel_per_method(default_page):
     assert len(aligned) == len(DEFAULT_METHODS) - 1
 
 
+def distortion_lines(at: AppTest, k: int) -> list[tuple[float, float]]:
+    """(trustworthiness, kNN recall) from every panel's line of numbers."""
+    pattern = re.compile(rf"Trustworthiness \*\*([\d.]+)\*\* · kNN recall@{k} \*\*([\d.]+)\*\*")
+    return [tuple(map(float, match.groups())) for line in at.markdown if (match := pattern.fullmatch(line.value))]
+
+
 def test_every_panel_shows_its_distortion_numbers(default_page):
     at = default_page
-    labels = [metric.label for metric in at.metric]
-    assert labels.count("Trustworthiness") == len(DEFAULT_METHODS)
-    assert labels.count("kNN recall@5") == len(DEFAULT_METHODS)
-    values = [float(metric.value) for metric in at.metric]
-    assert all(0.0 <= value <= 1.0 for value in values)
-    assert len([c for c in at.caption if c.value.startswith("On ") and "words; a random picture" in c.value]) == len(DEFAULT_METHODS)
+    numbers = distortion_lines(at, k=5)
+    assert len(numbers) == len(DEFAULT_METHODS)
+    assert all(0.0 <= value <= 1.0 for pair in numbers for value in pair)
+    # Each panel's numbers are computed on (and say) the words that panel has, which differ between methods.
+    counts = [int(re.match(r"On (\d+) words", c.value).group(1)) for c in at.caption if re.match(r"On \d+ words", c.value)]
+    drawn = [len(point_labels(spec)) for spec in panel_specs(at).values()]
+    assert sorted(counts) == sorted(drawn)
+    assert len(set(drawn)) > 1, "some method lacks some words of the preset"
 
 
 def test_neighbour_agreement_table_and_heatmap(default_page):
@@ -126,6 +135,17 @@ def test_short_list_explains_missing_metrics_but_still_draws(glove):
     panels = panel_specs(at)
     assert len(point_labels(panels["One-hot"])) == 5 and len(point_labels(panels["GloVe 6B 50d"])) == 4
     # One-hot has k + 2 = 5 words and gets numbers; GloVe has 4 and says why it has none.
-    assert [metric.label for metric in at.metric] == ["Trustworthiness", "kNN recall@3"]
+    assert len(distortion_lines(at, k=3)) == 1
     reasons = [caption.value for caption in at.caption if caption.value.startswith("Distortion numbers cannot")]
     assert len(reasons) == 1 and "Only 4 words" in reasons[0]
+
+
+def test_explore_page_shows_how_much_its_picture_distorts(glove):
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()  # Explore is the default page
+    assert not at.exception, at.exception
+    assert [metric.label for metric in at.metric] == ["Trustworthiness", "kNN recall@5"]
+    assert any(caption.value.startswith("How much this picture distorts") for caption in at.caption)
+    # A larger k is the user's choice, and the numbers follow it.
+    at.number_input(key="explore_quality_k").set_value(7).run()
+    assert [metric.label for metric in at.metric] == ["Trustworthiness", "kNN recall@7"]

@@ -38,33 +38,34 @@ def cached_quality(vectors: np.ndarray, coords: np.ndarray, k: int) -> Projectio
 
 
 def show_projection_quality(vectors: np.ndarray, coords: np.ndarray, key: str, k: int | None = None,
-                            explain: bool = True) -> ProjectionQuality:
+                            compact: bool = False) -> ProjectionQuality:
     """Trustworthiness and kNN recall@k of ``coords`` as a picture of ``vectors``, or why they are missing.
 
     Without ``k`` the user picks it here (widget ``key``); pages showing
-    several pictures pass one shared ``k`` instead. ``explain=False`` leaves out
-    the one-line explanation, for pages that show it once for all pictures.
+    several pictures pass one shared ``k`` instead. ``compact`` fits a narrow
+    panel: one line of numbers, and the explanation left to the page (``EXPLANATION``).
     """
+    metric_columns = None
     if k is None:
-        k_column, left, right = st.columns(3, vertical_alignment="bottom")
+        k_column, *metric_columns = st.columns(3, vertical_alignment="bottom")
         with k_column:
             k = neighbours_control(len(vectors), key=f"{key}_quality_k")
-    else:
-        left, right = st.columns(2)
     quality = cached_quality(np.asarray(vectors), np.asarray(coords), k)
     if quality.reason:
         st.caption(f"Distortion numbers cannot be computed. {quality.reason}")
         return quality
-    left.metric(
-        "Trustworthiness", f"{quality.trustworthiness:.2f}", help=TRUSTWORTHINESS_HELP,
-        border=True,
-    )
-    right.metric(
-        f"kNN recall@{k}", f"{quality.knn_recall:.2f}", border=True,
-        help=f"A chart with random positions would score about {quality.chance_recall:.2f} here.",
-    )
+    recall_help = f"A chart with random positions would score about {quality.chance_recall:.2f} here."
+    if compact:
+        st.markdown(
+            f"Trustworthiness **{quality.trustworthiness:.2f}** · kNN recall@{k} **{quality.knn_recall:.2f}**",
+            help=f"{TRUSTWORTHINESS_HELP} {recall_help}",
+        )
+    else:
+        left, right = metric_columns or st.columns(2)
+        left.metric("Trustworthiness", f"{quality.trustworthiness:.2f}", help=TRUSTWORTHINESS_HELP, border=True)
+        right.metric(f"kNN recall@{k}", f"{quality.knn_recall:.2f}", help=recall_help, border=True)
     details = f"On {quality.words} words; a random picture would get a recall of about {quality.chance_recall:.2f}."
-    st.caption(f"{EXPLANATION} {details}" if explain else details)
+    st.caption(details if compact else f"{EXPLANATION} {details}")
     for note in quality.notes:
         st.caption(note)
     return quality
