@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arithmetic import unit_rows
 from embedders import Embedder
 
 #: Extra candidates fetched when inputs are kept, so that ``topn`` non-input words remain visible.
@@ -183,9 +184,7 @@ def _vocabulary(embedder: Embedder):
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
-    vector = np.asarray(vector, dtype=np.float64)
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm > 0 else vector
+    return unit_rows(vector[np.newaxis, :])[0]
 
 
 def _quoted(words: list[str]) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from arithmetic import unit_rows
 from embedders import Embedder
 
 #: Shorter axis directions are treated as zero: the two ends have (nearly) the same vector.
@@ -74,13 +75,6 @@ AXIS_PRESETS: tuple[AxisPreset, ...] = (
 def parse_words(text: str) -> list[str]:
     """The words of a comma-separated group, stripped, blanks and repeats dropped."""
     return list(dict.fromkeys(word.strip() for word in text.split(",") if word.strip()))
-
-
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """Each row scaled to length 1 (zero rows stay zero)."""
-    vectors = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
 def axis_direction(from_vectors: np.ndarray, to_vectors: np.ndarray, name: str = "axis") -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import embedders
-from arithmetic import why_trivial
+from arithmetic import unit_rows, why_trivial
 from arithmetic.analogies import ANALOGY_PRESETS, AnalogyError, analogy_picture, solve_analogy
 from arithmetic.axes import (
     AXIS_PRESETS,
@@ -16,7 +16,6 @@ from arithmetic.axes import (
     parse_words,
     place_on_axes,
     residual_pca_direction,
-    unit_rows,
 )
 from arithmetic.benchmark import evaluate_analogies, load_questions, section_names
 from arithmetic.similarity import cluster_order, similarity_matrix
