@@ -147,3 +147,17 @@ def test_onehot_says_why_the_result_is_trivial():
     assert why_trivial("onehot") in [w.value for w in app.warning]
     heatmap = charts(app)["One-hot · cosine similarity"]["data"][0]
     np.testing.assert_allclose(heatmap_values(heatmap), np.eye(3))
+
+
+def test_benchmarks_of_two_methods_are_compared_side_by_side(default_page):
+    app = default_page
+    app.multiselect(key="benchmark_sections").set_value([CAPITALS])
+    app.button(key="benchmark_run").click().run()
+    app.selectbox(key="arithmetic_method").set_value("word2vec-skipgram").run()
+    app.multiselect(key="benchmark_sections").set_value([CAPITALS])
+    app.button(key="benchmark_run").click().run()
+    assert not app.exception
+    assert "Methods side by side" in [header.value for header in app.subheader]
+    comparison = app.dataframe[-1].value
+    assert comparison.loc[CAPITALS, "GloVe 6B 50d"] > comparison.loc[CAPITALS, "Word2Vec skip-gram"]
+    app.selectbox(key="arithmetic_method").set_value("glove").run()
