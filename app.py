@@ -10,7 +10,7 @@ import streamlit as st  # noqa: E402
 
 from projection.umap_warmup import umap_warmup, use_numba_disk_cache  # noqa: E402
 from ui.common import umap_status_caption  # noqa: E402
-from ui.sidebar import word_list_sidebar  # noqa: E402
+from ui.sidebar import corpus_sidebar, word_list_sidebar  # noqa: E402
 
 st.set_page_config(page_title="Embedding explorer", page_icon="🧭", layout="wide")
 
@@ -31,6 +31,7 @@ pages = [
 ]
 page = st.navigation(pages)
 word_list_sidebar()
+corpus_sidebar()
 try:
     page.run()
 finally:

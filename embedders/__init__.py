@@ -15,8 +15,9 @@ import importlib
 import threading
 
 from embedders.base import EmbeddingResult, Embedder, Progress, no_progress
+from embedders.corpus import Corpus
 
-__all__ = ["EmbeddingResult", "Embedder", "Progress", "available", "get", "no_progress", "title"]
+__all__ = ["Corpus", "EmbeddingResult", "Embedder", "Progress", "available", "get", "no_progress", "title"]
 
 #: method name -> (module, class name, display title)
 _REGISTRY: dict[str, tuple[str, str, str]] = {
@@ -30,7 +31,10 @@ _REGISTRY: dict[str, tuple[str, str, str]] = {
     "minilm": ("embedders.minilm", "MiniLMEmbedder", "MiniLM (sentence-transformers)"),
 }
 
-_instances: dict[str, Embedder] = {}
+#: At most this many embedders trained on users' own corpora stay in memory (oldest go first).
+MAX_CUSTOM_CORPUS_EMBEDDERS = 6
+
+_instances: dict[tuple[str, str | None], Embedder] = {}
 _instances_lock = threading.Lock()
 
 
@@ -44,14 +48,28 @@ def title(name: str) -> str:
     return _REGISTRY[_check(name)][2]
 
 
-def get(name: str) -> Embedder:
-    """The shared embedder for ``name`` (one per process; it loads on first use)."""
+def get(name: str, corpus: Corpus | None = None) -> Embedder:
+    """The shared embedder for ``name`` (one per process and corpus; it loads on first use).
+
+    ``corpus`` replaces the bundled Wikipedia sample for the methods that learn from
+    text (count, TF-IDF, Word2Vec, FastText); the other methods ignore it.
+    """
+    module_name, class_name, _ = _REGISTRY[_check(name)]
+    embedder_class = getattr(importlib.import_module(module_name), class_name)
+    if not embedder_class.uses_corpus:
+        corpus = None
+    key = (name, corpus.fingerprint if corpus else None)
     with _instances_lock:
-        if name not in _instances:
-            module_name, class_name, _ = _REGISTRY[_check(name)]
-            embedder_class = getattr(importlib.import_module(module_name), class_name)
-            _instances[name] = embedder_class()
-        return _instances[name]
+        if key not in _instances:
+            _instances[key] = embedder_class(corpus) if corpus else embedder_class()
+            _forget_old_custom_corpus_embedders()
+        return _instances[key]
+
+
+def _forget_old_custom_corpus_embedders() -> None:
+    custom = [key for key in _instances if key[1] is not None]
+    for key in custom[: max(0, len(custom) - MAX_CUSTOM_CORPUS_EMBEDDERS)]:
+        del _instances[key]
 
 
 def _check(name: str) -> str:

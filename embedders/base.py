@@ -51,6 +51,8 @@ class Embedder:
     slow_to_load: bool = False
     #: Whether ``neighbours`` searches a vocabulary of the method's own.
     has_vocabulary: bool = False
+    #: Whether the method learns from a text corpus (and accepts ``corpus=`` when created).
+    uses_corpus: bool = False
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -165,3 +167,22 @@ class KeyedVectorsEmbedder(Embedder):
         dim = self._kv.vector_size
         vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
         return EmbeddingResult(words, vectors, missing, generated)
+
+
+class CorpusEmbedder(KeyedVectorsEmbedder):
+    """An embedder that learns its vectors from a text corpus (the bundled one by default)."""
+
+    uses_corpus = True
+
+    def __init__(self, corpus=None) -> None:
+        super().__init__()
+        self._corpus = corpus
+
+    @property
+    def corpus(self):
+        """The ``embedders.corpus.Corpus`` this method learns from (tokenized on first use)."""
+        if self._corpus is None:
+            from embedders.corpus import bundled_corpus
+
+            self._corpus = bundled_corpus()
+        return self._corpus

@@ -18,6 +18,8 @@ from settings import cache_dir
 
 BUNDLED_WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: Fewer words than this leave almost every word below the minimum count of 3.
+MIN_CORPUS_TOKENS = 1000
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,36 @@ class Corpus:
     def token_count(self) -> int:
         return sum(len(doc) for doc in self.documents)
 
+    def describe(self) -> str:
+        """One line for the user: name, size."""
+        return f"{self.name}: {self.token_count:,} words in {len(self.documents):,} documents"
+
 
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens, as the bundled corpus is tokenized."""
     return _TOKEN.findall(text.lower())
 
 
+class CorpusError(ValueError):
+    """The text cannot serve as a training corpus; the message says why."""
+
+
 def corpus_from_text(text: str, name: str = "uploaded text") -> Corpus:
-    """A corpus from plain text; blank lines separate documents (paragraphs)."""
+    """A corpus from plain text: paragraphs (separated by blank lines) are documents.
+
+    Text without blank lines is read one document per line. Raises ``CorpusError``
+    when there are fewer than ``MIN_CORPUS_TOKENS`` words to learn from.
+    """
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if len(paragraphs) == 1:
+        paragraphs = text.splitlines()
     documents = tuple(doc for doc in (tokenize(p) for p in paragraphs) if doc)
-    fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Corpus(name, documents, fingerprint)
+    corpus = Corpus(name, documents, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    if corpus.token_count < MIN_CORPUS_TOKENS:
+        raise CorpusError(
+            f"{name} has {corpus.token_count:,} words; training needs at least {MIN_CORPUS_TOKENS:,}."
+        )
+    return corpus
 
 
 _bundled: Corpus | None = None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import KeyedVectorsEmbedder, Progress, keyed_vectors_from
-from embedders.corpus import Corpus, bundled_corpus
+from embedders.base import CorpusEmbedder, Progress, keyed_vectors_from
+from embedders.corpus import Corpus
 
 #: Tokens per passage: 106 whole articles blur every topic together, short passages are too sparse
 #: for two related words to meet (measured: king·queen 0.13 at 1000 tokens, 0.00 at 100).
@@ -24,20 +24,15 @@ def split_into_passages(corpus: Corpus, length: int = PASSAGE_LENGTH) -> list[li
     return [doc[start : start + length] for doc in corpus.documents for start in range(0, len(doc), length)]
 
 
-class DocumentVectorEmbedder(KeyedVectorsEmbedder):
+class DocumentVectorEmbedder(CorpusEmbedder):
     """Base of count and TF-IDF: ``vectorizer()`` returns a scikit-learn vectorizer."""
-
-    def __init__(self, corpus: Corpus | None = None) -> None:
-        super().__init__()
-        self._corpus = corpus
 
     def vectorizer(self, min_df: int):
         raise NotImplementedError
 
     def _load(self, progress: Progress) -> None:
         progress(0.0, "Reading the corpus…")
-        corpus = self._corpus or bundled_corpus()
-        passages = split_into_passages(corpus)
+        passages = split_into_passages(self.corpus)
         progress(0.5, f"Counting words in {len(passages):,} passages of {PASSAGE_LENGTH} tokens…")
         min_df = MIN_PASSAGES if len(passages) >= 10 * MIN_PASSAGES else 1
         # Passages are already tokenized: hand the tokens straight through.

@@ -12,9 +12,9 @@ import json
 
 import numpy as np
 from gensim.models.callbacks import CallbackAny2Vec
+from gensim.models.word2vec import MAX_WORDS_IN_BATCH
 
-from embedders.base import KeyedVectorsEmbedder, Progress
-from embedders.corpus import Corpus, bundled_corpus
+from embedders.base import CorpusEmbedder, Progress
 from settings import cache_dir
 
 
@@ -29,7 +29,7 @@ class _EpochProgress(CallbackAny2Vec):
         self.progress(self.epoch / self.epochs, f"Training {self.title}: epoch {self.epoch} of {self.epochs}")
 
 
-class GensimTrainedEmbedder(KeyedVectorsEmbedder):
+class GensimTrainedEmbedder(CorpusEmbedder):
     """Base of the methods trained with gensim on a corpus.
 
     Subclasses set ``training_parameters`` (keyword arguments of the gensim
@@ -40,20 +40,11 @@ class GensimTrainedEmbedder(KeyedVectorsEmbedder):
     uses_subwords = False
     training_parameters: dict = {}
 
-    def __init__(self, corpus: Corpus | None = None) -> None:
-        super().__init__()
-        self._corpus = corpus
-
-    @property
-    def corpus(self) -> Corpus:
-        if self._corpus is None:
-            self._corpus = bundled_corpus()
-        return self._corpus
-
     def cache_path(self):
         """Where the vectors for this corpus and these parameters are saved."""
         settings = json.dumps(
-            {"method": self.name, "corpus": self.corpus.fingerprint, **self.training_parameters},
+            {"method": self.name, "corpus": self.corpus.fingerprint, "sentence_limit": MAX_WORDS_IN_BATCH,
+             **self.training_parameters},
             sort_keys=True,
         )
         digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
@@ -75,8 +66,11 @@ class GensimTrainedEmbedder(KeyedVectorsEmbedder):
             raise ValueError("The corpus has no words to train on.")
         epochs = self.training_parameters["epochs"]
         progress(0.0, f"Training {self.title} on {corpus.name} ({corpus.token_count:,} tokens), {epochs} epochs…")
+        # gensim silently ignores everything past 10,000 tokens of a sentence: cut documents first.
+        limit = MAX_WORDS_IN_BATCH
+        sentences = [doc[start : start + limit] for doc in corpus.documents for start in range(0, len(doc), limit)]
         model = self._model_class()(
-            sentences=list(corpus.documents),
+            sentences=sentences,
             callbacks=[_EpochProgress(self.title, epochs, progress)],
             **self.training_parameters,
         )

@@ -4,13 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import embedders
 from charts import scatter
 from embedders.similarity import neighbours_within, pairwise_cosine
 from projection import PROJECTION_METHODS
-from ui.common import embed_items, load_embedder, method_picker, projected, projection_controls, show_items
+from ui.common import embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls, show_items
 from ui.quality import show_projection_quality
-from ui.sidebar import add_items, current_word_list
+from ui.sidebar import add_items, current_corpus, current_word_list
 
 st.title("Explore an embedding")
 st.caption("Pick a method, and see where it puts the words of your list (sidebar) in 2-D or 3-D.")
@@ -18,8 +17,11 @@ st.caption("Pick a method, and see where it puts the words of your list (sidebar
 word_list = current_word_list()
 method = method_picker()
 settings = projection_controls()
-embedder = embedders.get(method)
+embedder = embedder_for(method)
 st.markdown(f"**{embedder.title}.** {embedder.description}")
+if embedder.uses_corpus and current_corpus() is not None:
+    st.caption("Trained on your own corpus (sidebar), not on the Wikipedia sample:")
+    st.text(current_corpus().describe())
 
 if not word_list.items:
     st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")

@@ -12,6 +12,7 @@ import embedders
 from embedders import EmbeddingResult, Embedder
 from projection import PROJECTION_METHODS, UMAP_METRICS, ProjectionResult, run_projection
 from projection.umap_warmup import umap_warmup
+from ui.sidebar import current_corpus
 
 DEFAULT_METHOD = "glove"
 
@@ -46,9 +47,14 @@ def projection_controls(key: str = "projection") -> dict:
     return dict(method=method, dims=dims, seed=int(seed), **options)
 
 
+def embedder_for(name: str) -> Embedder:
+    """The shared embedder for ``name``, trained on the corpus chosen in the sidebar if it learns from one."""
+    return embedders.get(name, corpus=current_corpus())
+
+
 def load_embedder(name: str) -> Embedder | None:
     """The shared embedder, loaded (or trained) with visible progress; None after an error shown on the page."""
-    embedder = embedders.get(name)
+    embedder = embedder_for(name)
     if embedder.loaded:
         return embedder
     with st.status(f"Loading {embedder.title}…", expanded=embedder.slow_to_load) as status:
@@ -68,10 +74,15 @@ def load_embedder(name: str) -> Embedder | None:
     return embedder
 
 
-@st.cache_data(max_entries=64, show_spinner="Embedding the items…")
 def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
-    """Embed items with a loaded method, cached per method and list."""
-    return embedders.get(name).embed(list(items))
+    """Embed items with a method (loaded by ``load_embedder``), cached per method, corpus and list."""
+    corpus = current_corpus()
+    return _cached_embedding(name, corpus.fingerprint if corpus else None, items)
+
+
+@st.cache_data(max_entries=64, show_spinner="Embedding the items…")
+def _cached_embedding(name: str, corpus_fingerprint: str | None, items: tuple[str, ...]) -> EmbeddingResult:
+    return embedder_for(name).embed(list(items))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 import wordlists
+from embedders.corpus import Corpus, CorpusError, corpus_from_text
 from settings import MAX_ITEMS
 
 WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"
+CORPUS_KEY = "corpus"
 SOURCES = ("Preset", "Type a list", "Upload a file")
 TEXT_HELP = (
     "One item per line, or one line of comma-separated items. Add a group after a comma or a tab "
@@ -41,6 +43,36 @@ def word_list_sidebar() -> wordlists.WordList:
         for note in word_list.notes:
             st.warning(note)
     return word_list
+
+
+def corpus_sidebar() -> Corpus | None:
+    """The training corpus for count, TF-IDF, Word2Vec and FastText: bundled, or the user's own file."""
+    with st.sidebar.expander("Training corpus"):
+        st.caption(
+            "Count, TF-IDF, Word2Vec and FastText learn from a corpus: by default a Wikipedia sample "
+            "of about 450,000 words. Upload plain text to train them on your own (blank lines "
+            "separate documents; otherwise each line is one). Training takes seconds to minutes."
+        )
+        upload = st.file_uploader("Your own corpus (.txt)", type=["txt"], key="corpus_upload")
+        corpus = None
+        if upload is not None:
+            try:
+                corpus = _corpus_from_upload(upload.getvalue(), upload.name)
+                st.text(corpus.describe())
+            except (wordlists.WordListError, CorpusError) as error:
+                st.error(str(error))
+    st.session_state[CORPUS_KEY] = corpus
+    return corpus
+
+
+def current_corpus() -> Corpus | None:
+    """The user's own corpus, or None for the bundled Wikipedia sample."""
+    return st.session_state.get(CORPUS_KEY)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the corpus…")
+def _corpus_from_upload(data: bytes, filename: str) -> Corpus:
+    return corpus_from_text(wordlists.decode_upload(data, filename), name=filename)
 
 
 def current_word_list() -> wordlists.WordList:

@@ -51,3 +51,36 @@ def test_user_markup_is_shown_as_text(page):
     # The missing items appear literally, tags and asterisks included, and no <b>/<i> was created from them.
     assert page.get_by_text("<b>king</b>, **queen**, xyzzy<i>plugh</i>").is_visible()
     assert page.locator("[data-testid='stMain'] b, [data-testid='stMain'] i").count() == 0
+
+
+def upload(page, label: str, name: str, content: bytes) -> None:
+    """Choose a file in the sidebar uploader labelled ``label``, as a person's file dialog would."""
+    uploader = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']").filter(has_text=label)
+    uploader.locator("input[type='file']").set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": content}])
+
+
+def test_an_uploaded_csv_word_list_is_drawn_with_its_groups(page):
+    page.get_by_text("Upload a file").click()
+    wait_until_idle(page)
+    csv = b"word,group\ncat,animal\ndog,animal\nhorse,animal\ncar,vehicle\ntruck,vehicle\nbus,vehicle\n"
+    upload(page, "A .txt or .csv file", "animals.csv", csv)
+    wait_until_idle(page)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot g.textpoint text').length === 6")
+    assert chart_text(page) == {"cat", "dog", "horse", "car", "truck", "bus"}
+    legend = page.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
+    assert legend == ["animal", "vehicle"]
+
+
+def test_word2vec_trains_on_an_uploaded_corpus(page):
+    from embedders.corpus import bundled_corpus
+
+    text = "\n\n".join(" ".join(doc) for doc in bundled_corpus().documents[:4]).encode()
+    page.get_by_text("Training corpus").click()
+    upload(page, "Your own corpus", "my-articles.txt", text)
+    wait_until_idle(page)
+    page.get_by_text("my-articles.txt: ").first.wait_for()
+    choose(page, "Embedding method", "Word2Vec skip-gram")
+    page.get_by_text("Trained on your own corpus").wait_for()
+    page.get_by_text("Word2Vec skip-gram loaded in").wait_for()
+    assert chart_title(page) == "Word2Vec skip-gram · PCA · 2D"
+    assert page.locator("[data-testid='stException']").count() == 0
