@@ -42,7 +42,8 @@ def embedded(name: str, items: list[str]) -> EmbeddingResult | None:
     if result.missing:
         show_items(f"{len(result.missing)} of {len(items)} items missing from {title}:", result.missing, kind="caption")
     if not result.words:
-        st.warning(f"Nothing to draw: none of the items has a {title} vector.")
+        hint = " They look like sentences: MiniLM embeds those." if any(" " in item for item in items) else ""
+        st.warning(f"Nothing to draw: {title} has a vector for none of the items.{hint}")
         return None
     return result
 
@@ -52,7 +53,7 @@ def aligned_to(reference: tuple[str, list[str], np.ndarray], words: list[str], c
     name, reference_words, reference_coords = reference
     moved, shared = align_to_words(reference_words, reference_coords, words, coords)
     if shared < MIN_SHARED_POINTS:
-        st.caption(f"Not aligned: only {shared} words in common with {embedders.title(name)}.")
+        st.caption(f"Not aligned: only {shared} word{'s' if shared != 1 else ''} in common with {embedders.title(name)}.")
     else:
         st.caption(f"Rotated and scaled onto {embedders.title(name)} using {shared} shared words.")
     return moved

@@ -167,15 +167,26 @@ def neighbour_overlap(
     come with the largest change (lowest overlap) first. Raises ``ValueError``
     when there are fewer than k + 2 shared words.
     """
-    in_b = set(words_b)
-    shared = [word for word in words_a if word in in_b]
+    shared = _shared_words(words_a, words_b)
     _check(len(shared), k)
-    row_a = {word: row for row, word in enumerate(words_a)}
-    row_b = {word: row for row, word in enumerate(words_b)}
-    subset_a = np.asarray(vectors_a)[[row_a[word] for word in shared]]
-    subset_b = np.asarray(vectors_b)[[row_b[word] for word in shared]]
-    neighbours_a = neighbour_indices(subset_a, k, original_metric(subset_a))
-    neighbours_b = neighbour_indices(subset_b, k, original_metric(subset_b))
+    return _overlap_table(
+        shared, _neighbours_among(words_a, vectors_a, shared, k), _neighbours_among(words_b, vectors_b, shared, k)
+    )
+
+
+def _shared_words(words_a: Sequence[str], words_b: Sequence[str]) -> list[str]:
+    in_b = set(words_b)
+    return [word for word in words_a if word in in_b]
+
+
+def _neighbours_among(words: Sequence[str], vectors: np.ndarray, shared: list[str], k: int) -> np.ndarray:
+    """Each shared word's ``k`` nearest neighbours among the shared words, as indices into ``shared``."""
+    row = {word: index for index, word in enumerate(words)}
+    subset = np.asarray(vectors)[[row[word] for word in shared]]
+    return neighbour_indices(subset, k, original_metric(subset))
+
+
+def _overlap_table(shared: list[str], neighbours_a: np.ndarray, neighbours_b: np.ndarray) -> pd.DataFrame:
     rows = []
     for word, near_a, near_b in zip(shared, neighbours_a.tolist(), neighbours_b.tolist()):
         set_a, set_b = set(near_a), set(near_b)
@@ -210,10 +221,19 @@ def mean_overlap_matrix(embeddings: Mapping[str, tuple[Sequence[str], np.ndarray
     for name, (words, _) in embeddings.items():
         if why_not_computable(len(words), k) is None:
             matrix.loc[name, name] = 1.0
+    # Methods that have the same words share neighbour sets between pairs: find each set once.
+    found: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+
+    def neighbours(name: str, shared: list[str]) -> np.ndarray:
+        key = (name, tuple(shared))
+        if key not in found:
+            found[key] = _neighbours_among(*embeddings[name], shared, k)
+        return found[key]
+
     for first, second in combinations(names, 2):
-        try:
-            mean = neighbour_overlap(*embeddings[first], *embeddings[second], k)["overlap"].mean()
-        except ValueError:
-            mean = np.nan
+        shared = _shared_words(embeddings[first][0], embeddings[second][0])
+        if why_not_computable(len(shared), k):
+            continue
+        mean = _overlap_table(shared, neighbours(first, shared), neighbours(second, shared))["overlap"].mean()
         matrix.loc[first, second] = matrix.loc[second, first] = mean
     return matrix

@@ -168,6 +168,25 @@ def test_unrelated_neighbourhoods_overlap_by_chance():
     assert chance_overlap(k + 2, k) > chance_overlap(n, k)
 
 
+def test_overlap_matrix_matches_pairwise_tables_when_methods_lack_different_words():
+    rng = np.random.default_rng(12)
+    words = [f"w{i}" for i in range(20)]
+    embeddings = {
+        "all": (words, rng.normal(size=(20, 6))),
+        "no_first": (words[3:], rng.normal(size=(17, 6))),
+        "no_last": (words[:-4], rng.normal(size=(16, 6))),
+        "tiny": (words[:5], rng.normal(size=(5, 6))),
+    }
+    matrix = mean_overlap_matrix(embeddings, k=4)
+    for first in ("all", "no_first", "no_last"):
+        for second in ("all", "no_first", "no_last"):
+            if first != second:
+                expected = neighbour_overlap(*embeddings[first], *embeddings[second], k=4)["overlap"].mean()
+                assert matrix.loc[first, second] == pytest.approx(expected)
+    # Five words are too few for k = 4, with itself or anything else.
+    assert matrix.loc["tiny"].isna().all() and matrix["tiny"].isna().all()
+
+
 def embedded_preset(names):
     words = wordlists.load_preset("royalty_vs_buildings", lowercase=True).items
     results = {name: embedders.get(name).embed(words) for name in names}
