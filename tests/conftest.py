@@ -10,29 +10,27 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import embedders  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def glove():
-    embedder = embedders.get("glove")
+def loaded(name: str) -> embedders.Embedder:
+    embedder = embedders.get(name)
     embedder.load()
     return embedder
+
+
+@pytest.fixture(scope="session")
+def glove():
+    return loaded("glove")
 
 
 @pytest.fixture(scope="session")
 def minilm():
-    embedder = embedders.get("minilm")
-    embedder.load()
-    return embedder
+    return loaded("minilm")
 
 
 @pytest.fixture(scope="session")
 def skipgram():
-    embedder = embedders.get("word2vec-skipgram")
-    embedder.load()
-    return embedder
+    return loaded("word2vec-skipgram")
 
 
 @pytest.fixture(scope="session")
 def fasttext():
-    embedder = embedders.get("fasttext")
-    embedder.load()
-    return embedder
+    return loaded("fasttext")
