@@ -1,37 +1,30 @@
 """The Inside the transformer page under AppTest, with the real model."""
 
 import base64
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.app_runner import chart_specs, run_app
+
 PAGE = "pages/inside_transformer.py"
 
 
 def run_page() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=300)
-    app.switch_page(PAGE)
-    app.run()
+    app = run_app(PAGE)
     assert not app.exception, app.exception
     return app
 
 
-def charts(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-
-
 def chart_of(app: AppTest, trace_type: str) -> dict:
-    found = [spec for spec in charts(app) if spec["data"] and spec["data"][0]["type"] == trace_type]
+    found = [spec for spec in chart_specs(app) if spec["data"] and spec["data"][0]["type"] == trace_type]
     assert len(found) == 1, f"expected one {trace_type} chart, got {len(found)}"
     return found[0]
 
 
 def context_chart(app: AppTest) -> dict:
-    (spec,) = [s for s in charts(app) if s["layout"].get("legend", {}).get("title", {}).get("text") == "sense"]
+    (spec,) = [s for s in chart_specs(app) if s["layout"].get("legend", {}).get("title", {}).get("text") == "sense"]
     return spec
 
 
@@ -63,7 +56,7 @@ def test_the_page_shows_chips_context_and_attention_for_the_presets(app):
     assert sum(len(trace["text"]) for trace in context["data"]) == 6
     hover = " ".join(" ".join(trace["customdata"]) for trace in context["data"])
     assert "deposited her salary" in hover
-    lines = [s for s in charts(app) if any(t.get("name") == "within senses" for t in s["data"])]
+    lines = [s for s in chart_specs(app) if any(t.get("name") == "within senses" for t in s["data"])]
     assert len(lines) == 1 and len(values(lines[0]["data"][0]["y"])) == 7
 
     heatmap = chart_of(app, "heatmap")
