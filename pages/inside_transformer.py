@@ -1,7 +1,5 @@
 """Inside the transformer: how MiniLM cuts text into tokens, gives them contextual vectors, and mixes them with attention."""
 
-import time
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -20,7 +18,7 @@ from transformer_inside.attention import attention, merge_word_pieces
 from transformer_inside.context import ContextVectors, contextual_vectors, parse_sentences, sense_similarity
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
-from ui.common import load_embedder, projected, show_items
+from ui.common import load_embedder, load_with_progress, projected, show_items
 
 MAX_TEXT_CHARACTERS = 20_000
 MAX_ATTENTION_CHARACTERS = 2_000
@@ -33,23 +31,6 @@ st.caption(
     "384 numbers per token), offline: text is cut into tokens, every token gets a vector that depends on its "
     "context, and attention decides which other tokens each one mixes in."
 )
-
-
-def load_transformer() -> bool:
-    """Load the shared model once per server, with progress; False after an error shown on the page."""
-    if model.loaded():
-        return True
-    with st.status("Loading all-MiniLM-L6-v2 with its attention weights…", expanded=True) as status:
-        bar = st.progress(0.0)
-        started = time.monotonic()
-        try:
-            model.load(lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
-        except Exception as error:  # any failure becomes a message, never a traceback
-            status.update(label="Could not load the transformer", state="error")
-            st.error(f"all-MiniLM-L6-v2 could not be loaded: {error}")
-            return False
-        status.update(label=f"Transformer loaded in {time.monotonic() - started:.1f} s", state="complete", expanded=False)
-    return True
 
 
 @st.cache_data(max_entries=32, show_spinner="Running the sentences through the model…")
@@ -282,7 +263,7 @@ def attention_section() -> None:
     )
 
 
-if not load_transformer():
+if not (model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights", model.load)):
     st.stop()
 tokens_tab, context_tab, attention_tab = st.tabs(["1 · Tokens", "2 · Context changes the vector", "3 · Attention"])
 with tokens_tab:

@@ -90,6 +90,9 @@ def _pca(vectors: np.ndarray, dims: int) -> ProjectionResult:
     notes = []
     if components < dims:
         notes.append(f"{n} points in {d} dimensions vary along at most {components} directions; the other axis is flat.")
+    if not np.ptp(vectors, axis=0).any():  # PCA would divide by a zero variance
+        notes.append(f"All {n} points have the same vector: they sit on one spot.")
+        return ProjectionResult(np.zeros((n, dims)), "pca", notes)
     coords = PCA(n_components=components, svd_solver="full").fit_transform(vectors)
     return ProjectionResult(_pad(coords, dims), "pca", notes)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import streamlit as st
 
 import embedders
-from embedders import EmbeddingResult, Embedder
+from embedders import EmbeddingResult, Embedder, Progress
 from projection import PROJECTION_METHODS, UMAP_METRICS, ProjectionResult, run_projection
 from projection.umap_warmup import umap_warmup
 from ui.sidebar import current_corpus
@@ -52,26 +52,27 @@ def embedder_for(name: str) -> Embedder:
     return embedders.get(name, corpus=current_corpus())
 
 
+def load_with_progress(title: str, load: Callable[[Progress], None], expanded: bool = True) -> bool:
+    """Run ``load`` under a status box with a progress bar; False after an error shown on the page."""
+    with st.status(f"Loading {title}…", expanded=expanded) as status:
+        bar = st.progress(0.0)
+        started = time.monotonic()
+        try:
+            load(lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
+        except Exception as error:  # any failure becomes a message, never a traceback
+            status.update(label=f"Could not load {title}", state="error")
+            st.error(f"{title} could not be loaded: {error}")
+            return False
+        status.update(label=f"{title} loaded in {time.monotonic() - started:.1f} s", state="complete", expanded=False)
+    return True
+
+
 def load_embedder(name: str) -> Embedder | None:
     """The shared embedder, loaded (or trained) with visible progress; None after an error shown on the page."""
     embedder = embedder_for(name)
-    if embedder.loaded:
+    if embedder.loaded or load_with_progress(embedder.title, embedder.load, expanded=embedder.slow_to_load):
         return embedder
-    with st.status(f"Loading {embedder.title}…", expanded=embedder.slow_to_load) as status:
-        bar = st.progress(0.0)
-
-        def report(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
-        try:
-            started = time.monotonic()
-            embedder.load(report)
-        except Exception as error:  # any failure becomes a message, never a traceback
-            status.update(label=f"Could not load {embedder.title}", state="error")
-            st.error(f"{embedder.title} could not be loaded: {error}")
-            return None
-        status.update(label=f"{embedder.title} loaded in {time.monotonic() - started:.1f} s", state="complete", expanded=False)
-    return embedder
+    return None
 
 
 def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
