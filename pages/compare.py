@@ -22,14 +22,22 @@ PANELS_PER_ROW = 3
 
 @st.cache_data(max_entries=16, show_spinner="Comparing neighbours between every pair of methods…")
 def cached_overlap_matrix(embeddings: dict, k: int) -> pd.DataFrame:
+    """``mean_overlap_matrix``, cached: it compares neighbour sets for every pair of methods."""
     return mean_overlap_matrix(embeddings, k)
 
 
 def fill_order(methods: list[str], reference: str | None) -> list[str]:
-    """Reference first (the others align onto it), then ready methods, then those that load slowly."""
+    """Reference first (the others align onto it), then ready methods, then slower loads, training last."""
     def cost(name: str) -> int:
         embedder = embedders.get(name)
-        return 0 if name == reference else 1 if embedder.loaded else 2 if not embedder.slow_to_load else 3
+        if name == reference:
+            return 0
+        if embedder.loaded:
+            return 1
+        if not embedder.slow_to_load:
+            return 2
+        # Methods trained with gensim may train for a minute on first use; a model load takes seconds.
+        return 4 if getattr(embedder, "training_parameters", None) else 3
     return sorted(methods, key=cost)
 
 
