@@ -14,7 +14,10 @@ from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evalua
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
 from ui.common import embed_items, load_embedder, method_picker, show_items
+from ui.page_frame import ensure_app_frame
 from ui.sidebar import current_word_list
+
+ensure_app_frame()
 
 CUSTOM = "Your own"
 BENCHMARKS_KEY = "arithmetic_benchmarks"

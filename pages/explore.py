@@ -9,7 +9,10 @@ from embedders.similarity import neighbours_within, pairwise_cosine
 from projection import PROJECTION_METHODS
 from ui.common import embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls, show_items
 from ui.quality import show_projection_quality
+from ui.page_frame import ensure_app_frame
 from ui.sidebar import add_items, current_corpus, current_word_list
+
+ensure_app_frame()
 
 st.title("Explore an embedding")
 st.caption("Pick a method, and see where it puts the words of your list (sidebar) in 2-D or 3-D.")

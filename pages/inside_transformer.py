@@ -19,6 +19,9 @@ from transformer_inside.context import ContextVectors, contextual_vectors, parse
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
 from ui.common import load_embedder, load_with_progress, projected, show_items
+from ui.page_frame import ensure_app_frame
+
+ensure_app_frame()
 
 MAX_TEXT_CHARACTERS = 20_000
 MAX_ATTENTION_CHARACTERS = 2_000
