@@ -10,7 +10,7 @@ from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import embed_items, load_embedder, projected, projection_controls, show_items
+from ui.common import embed_items, embedder_for, load_embedder, projected, projection_controls, show_items
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
 from ui.sidebar import current_word_list
 
@@ -29,7 +29,7 @@ def cached_overlap_matrix(embeddings: dict, k: int) -> pd.DataFrame:
 def fill_order(methods: list[str], reference: str | None) -> list[str]:
     """Reference first (the others align onto it), then ready methods, then slower loads, training last."""
     def cost(name: str) -> int:
-        embedder = embedders.get(name)
+        embedder = embedder_for(name)
         if name == reference:
             return 0
         if embedder.loaded:

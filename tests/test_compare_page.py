@@ -1,9 +1,7 @@
 """The Compare page run headless with AppTest, on the real embedders."""
 
 import base64
-import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,25 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 import embedders
 import wordlists
+from tests.app_runner import chart_specs, run_app, typed_list
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 #: The issue's default selection: one-hot, TF-IDF, Word2Vec skip-gram, GloVe, FastText, MiniLM.
 DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
-
-
-def compare_page(glove, minilm, skipgram, fasttext) -> AppTest:
-    """The Compare page after its first run (the fixtures make sure the slow models are ready)."""
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.switch_page("pages/compare.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def panel_specs(at: AppTest) -> dict[str, dict]:
@@ -55,7 +40,10 @@ def point_labels(spec: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def default_page(glove, minilm, skipgram, fasttext):
-    return compare_page(glove, minilm, skipgram, fasttext)
+    """The Compare page after its first run (the fixtures make sure the slow models are ready)."""
+    at = run_app("pages/compare.py")
+    assert not at.exception, at.exception
+    return at
 
 
 def test_default_selection_draws_one_aligned_panel_per_method(default_page):
@@ -120,13 +108,10 @@ def test_alignment_can_be_turned_off(default_page):
 
 
 def test_short_list_explains_missing_metrics_but_still_draws(glove):
-    at = AppTest.from_file(APP, default_timeout=300)
-    # AppTest runs app.py (and so the sidebar) only on the first run, and only without switch_page:
-    # type the word list through its widget keys, run the default page, then switch.
-    at.session_state["word_list_source"] = "Type a list"
+    # AppTest runs app.py (and so the sidebar) only on a first run without switch_page:
+    # type the word list on the default page, then switch.
     # Four words GloVe knows and one it does not: k can be at most 3 for a list of 5.
-    at.session_state["word_list_text"] = "king\nqueen\nman\nwoman\nzqxjvw"
-    at.run()
+    at = run_app(state=typed_list("king\nqueen\nman\nwoman\nzqxjvw"))
     at.session_state["compare_methods"] = ["onehot", "glove"]
     at.switch_page("pages/compare.py")
     at.run()
@@ -141,8 +126,7 @@ def test_short_list_explains_missing_metrics_but_still_draws(glove):
 
 
 def test_explore_page_shows_how_much_its_picture_distorts(glove):
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.run()  # Explore is the default page
+    at = run_app()  # Explore is the default page
     assert not at.exception, at.exception
     assert [metric.label for metric in at.metric] == ["Trustworthiness", "kNN recall@5"]
     assert any(caption.value.startswith("How much this picture distorts") for caption in at.caption)
