@@ -11,8 +11,11 @@ from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, 
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
 from ui.common import embed_items, embedder_for, load_embedder, projected, projection_controls, show_items
+from ui.page_frame import ensure_app_frame
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
 from ui.sidebar import current_word_list
+
+ensure_app_frame()
 
 DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
 PREFERRED_REFERENCE = "glove"
