@@ -49,6 +49,8 @@ class Embedder:
     embeds_sentences: bool = False
     #: Whether loading is slow enough (training, big model) to warrant progress.
     slow_to_load: bool = False
+    #: Whether first use trains a model (up to a minute) rather than loading one.
+    trains_on_first_use: bool = False
     #: Whether ``neighbours`` searches a vocabulary of the method's own.
     has_vocabulary: bool = False
     #: Whether the method learns from a text corpus (and accepts ``corpus=`` when created).

@@ -37,6 +37,7 @@ class GensimTrainedEmbedder(CorpusEmbedder):
     """
 
     slow_to_load = True
+    trains_on_first_use = True
     uses_subwords = False
     training_parameters: dict = {}
 

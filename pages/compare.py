@@ -39,8 +39,7 @@ def fill_order(methods: list[str], reference: str | None) -> list[str]:
             return 1
         if not embedder.slow_to_load:
             return 2
-        # Methods trained with gensim may train for a minute on first use; a model load takes seconds.
-        return 4 if getattr(embedder, "training_parameters", None) else 3
+        return 4 if embedder.trains_on_first_use else 3
     return sorted(methods, key=cost)
 
 

@@ -1,17 +1,19 @@
 """Run the app under streamlit's AppTest (no browser), from any test file.
 
-AppTest quirk (streamlit 1.67): with ``st.navigation``, only the first run
-executes ``app.py``; later runs execute the page file alone, so the sidebar
-(drawn by ``app.py``) cannot be changed after the first run. Set sidebar
-widgets through ``state`` instead, which seeds ``st.session_state`` by widget
-key before that first run.
+AppTest quirk (streamlit 1.67): with ``st.navigation``, only a first run on the
+default page executes ``app.py``; later runs, and a first run after
+``switch_page``, execute the page file alone. So ``run_app`` always runs the
+default page first (drawing the sidebar), and sidebar widgets are set through
+``state``, which seeds ``st.session_state`` by widget key before that run.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -26,9 +28,10 @@ def run_app(page: str | None = None, state: dict | None = None, timeout: float =
     app = AppTest.from_file(str(APP), default_timeout=timeout)
     for key, value in (state or {}).items():
         app.session_state[key] = value
+    app.run()
     if page:
         app.switch_page(page)
-    app.run()
+        app.run()
     return app
 
 
@@ -40,3 +43,11 @@ def typed_list(text: str) -> dict:
 def chart_specs(app: AppTest) -> list[dict]:
     """The Plotly figure specs of every chart on the page."""
     return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def plotly_array(data) -> np.ndarray:
+    """A numeric array from a Plotly spec: a list, or ``{"dtype", "bdata"[, "shape"]}`` for numpy arrays."""
+    if isinstance(data, dict):
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return array.reshape([int(n) for n in str(data["shape"]).split(",")]) if "shape" in data else array
+    return np.asarray(data)

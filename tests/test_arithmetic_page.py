@@ -1,50 +1,26 @@
 """The word arithmetic page under Streamlit's AppTest, with the real embedders."""
 
-import base64
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from arithmetic import why_trivial
+from tests.app_runner import chart_specs, plotly_array, run_app, typed_list
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 CAPITALS = "capital-common-countries"
 
 
-def arithmetic_page(state: dict | None = None, sidebar_first: bool = False) -> AppTest:
-    """The app on the arithmetic page; ``state`` seeds widgets by key.
-
-    AppTest runs a page switched to before the first run on its own, without
-    ``app.py``'s sidebar; ``sidebar_first`` runs the app once (default page, sidebar
-    included) so that a seeded sidebar word list is in the session.
-    """
-    app = AppTest.from_file(APP, default_timeout=300)
-    for key, value in (state or {}).items():
-        app.session_state[key] = value
-    if sidebar_first:
-        app.run()
-    app.switch_page("pages/arithmetic.py")
-    app.run()
+def arithmetic_page(state: dict | None = None) -> AppTest:
+    """The app on the arithmetic page; ``state`` seeds widgets by key."""
+    app = run_app("pages/arithmetic.py", state)
     assert not app.exception
     return app
 
 
 def charts(app: AppTest) -> dict[str, dict]:
     """Plotly specs by chart title."""
-    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    specs = chart_specs(app)
     return {spec["layout"]["title"]["text"]: spec for spec in specs}
-
-
-def heatmap_values(trace: dict) -> np.ndarray:
-    """The z matrix of a heatmap spec (Plotly sends numeric arrays as typed base64 data)."""
-    z = trace["z"]
-    if isinstance(z, dict):
-        shape = tuple(int(n) for n in z["shape"].split(","))
-        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape)
-    return np.asarray(z)
 
 
 def markdown_text(app: AppTest) -> str:
@@ -75,7 +51,7 @@ def test_default_page_shows_the_classic_analogy_axes_and_heatmap(default_page):
     assert table["word"].iloc[0] == "queen" and "king" not in set(table["word"])
     # The heatmap shows the sidebar's default list.
     heatmap = charts(app)[titles[2]]["data"][0]
-    assert heatmap_values(heatmap).shape == (16, 16) and "king (royalty)" in heatmap["customdata"][0][0]
+    assert plotly_array(heatmap["z"]).shape == (16, 16) and "king (royalty)" in heatmap["customdata"][0][0]
 
 
 def test_input_words_can_compete(default_page):
@@ -141,12 +117,10 @@ def test_minilm_explains_analogies_and_still_draws_axes_and_heatmap():
 
 
 def test_onehot_says_why_the_result_is_trivial():
-    app = arithmetic_page({"arithmetic_method": "onehot",
-                           "word_list_source": "Type a list", "word_list_text": "king\nqueen\nhouse"},
-                          sidebar_first=True)
+    app = arithmetic_page({"arithmetic_method": "onehot", **typed_list("king\nqueen\nhouse")})
     assert why_trivial("onehot") in [w.value for w in app.warning]
     heatmap = charts(app)["One-hot · cosine similarity"]["data"][0]
-    np.testing.assert_allclose(heatmap_values(heatmap), np.eye(3))
+    np.testing.assert_allclose(plotly_array(heatmap["z"]), np.eye(3))
 
 
 def test_benchmarks_of_two_methods_are_compared_side_by_side(default_page):

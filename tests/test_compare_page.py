@@ -1,6 +1,5 @@
 """The Compare page run headless with AppTest, on the real embedders."""
 
-import base64
 import re
 
 import numpy as np
@@ -9,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import embedders
 import wordlists
-from tests.app_runner import chart_specs, run_app, typed_list
+from tests.app_runner import chart_specs, plotly_array, run_app, typed_list
 
 pytestmark = pytest.mark.slow
 
@@ -24,14 +23,6 @@ def panel_specs(at: AppTest) -> dict[str, dict]:
         if spec["data"][0]["type"] == "scatter":
             specs[spec["layout"]["title"]["text"]] = spec
     return specs
-
-
-def plotly_array(value) -> np.ndarray:
-    """A numeric array from a Plotly spec, which may hold it base64-encoded."""
-    if isinstance(value, dict):
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return array.reshape([int(size) for size in value["shape"].split(",")]) if "shape" in value else array
-    return np.asarray(value, dtype=float)
 
 
 def point_labels(spec: dict) -> list[str]:
@@ -108,13 +99,8 @@ def test_alignment_can_be_turned_off(default_page):
 
 
 def test_short_list_explains_missing_metrics_but_still_draws(glove):
-    # AppTest runs app.py (and so the sidebar) only on a first run without switch_page:
-    # type the word list on the default page, then switch.
     # Four words GloVe knows and one it does not: k can be at most 3 for a list of 5.
-    at = run_app(state=typed_list("king\nqueen\nman\nwoman\nzqxjvw"))
-    at.session_state["compare_methods"] = ["onehot", "glove"]
-    at.switch_page("pages/compare.py")
-    at.run()
+    at = run_app("pages/compare.py", {**typed_list("king\nqueen\nman\nwoman\nzqxjvw"), "compare_methods": ["onehot", "glove"]})
     assert not at.exception, at.exception
     assert at.number_input(key="compare_k").value == 3
     panels = panel_specs(at)

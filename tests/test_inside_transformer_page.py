@@ -1,12 +1,11 @@
 """The Inside the transformer page under AppTest, with the real model."""
 
-import base64
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_runner import chart_specs, run_app
+from tests.app_runner import chart_specs, plotly_array, run_app
 
 PAGE = "pages/inside_transformer.py"
 
@@ -26,14 +25,6 @@ def chart_of(app: AppTest, trace_type: str) -> dict:
 def context_chart(app: AppTest) -> dict:
     (spec,) = [s for s in chart_specs(app) if s["layout"].get("legend", {}).get("title", {}).get("text") == "sense"]
     return spec
-
-
-def values(data) -> np.ndarray:
-    """A Plotly array from a spec: a list, or {"dtype", "bdata"[, "shape"]} for numpy arrays."""
-    if isinstance(data, dict):
-        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-        return array.reshape([int(n) for n in str(data["shape"]).split(",")]) if "shape" in data else array
-    return np.asarray(data)
 
 
 def texts(app: AppTest, kind: str) -> str:
@@ -57,10 +48,10 @@ def test_the_page_shows_chips_context_and_attention_for_the_presets(app):
     hover = " ".join(" ".join(trace["customdata"]) for trace in context["data"])
     assert "deposited her salary" in hover
     lines = [s for s in chart_specs(app) if any(t.get("name") == "within senses" for t in s["data"])]
-    assert len(lines) == 1 and len(values(lines[0]["data"][0]["y"])) == 7
+    assert len(lines) == 1 and len(plotly_array(lines[0]["data"][0]["y"])) == 7
 
     heatmap = chart_of(app, "heatmap")
-    assert values(heatmap["data"][0]["z"]).shape == (25, 25)  # the captain sentence: 23 pieces, [CLS] and [SEP]
+    assert plotly_array(heatmap["data"][0]["z"]).shape == (25, 25)  # the captain sentence: 23 pieces, [CLS] and [SEP]
     assert "captain" in heatmap["layout"]["xaxis"]["ticktext"]
     bars = chart_of(app, "bar")
     assert bars["data"][0]["marker"]["color"][17] != bars["data"][0]["marker"]["color"][0]  # "he" is highlighted
@@ -142,8 +133,8 @@ def test_attention_controls_heads_and_merged_words():
     assert not app.exception
     heatmap = chart_of(app, "heatmap")
     assert heatmap["layout"]["xaxis"]["ticktext"] == ["[CLS]", "Embeddings", "are", "unbelievably", "useful", "[SEP]"]
-    assert np.allclose(values(heatmap["data"][0]["z"]).sum(axis=1), 1, atol=1e-3)
+    assert np.allclose(plotly_array(heatmap["data"][0]["z"]).sum(axis=1), 1, atol=1e-3)
 
     app.text_area(key="attention_text").set_value("").run()
     assert not app.exception
-    assert values(chart_of(app, "heatmap")["data"][0]["z"]).shape == (2, 2)
+    assert plotly_array(chart_of(app, "heatmap")["data"][0]["z"]).shape == (2, 2)
