@@ -10,6 +10,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import embedders  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: by then the unit tests have trained and cached the models they use."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def loaded(name: str) -> embedders.Embedder:
     embedder = embedders.get(name)
     embedder.load()

@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 IDLE_APP = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: How long a browser step may take: on a fresh machine a page may first train Word2Vec and
+#: FastText and load MiniLM (75 s measured on an idle 2-core machine, more while UMAP compiles).
+STEP_TIMEOUT_MS = 300_000
 
 
 def free_port() -> int:
@@ -70,7 +73,7 @@ def running_app(timeout: float = 90) -> Iterator[str]:
         log.close()
 
 
-def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
+def wait_until_idle(page, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
     """Wait until the app's script has run to the end (and started, if a rerun is pending)."""
     page.wait_for_timeout(300)  # let a rerun triggered by the last action begin
     page.wait_for_selector(IDLE_APP, timeout=timeout_ms)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.app_server import launch_browser, running_app, wait_until_idle
+from tests.e2e.app_server import STEP_TIMEOUT_MS, launch_browser, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def page(browser, app_url):
     """A fresh browser tab (new session) on the app, after its first run has finished."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(120_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     page.goto(app_url)
     wait_until_idle(page)
     yield page

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.app_server import running_app, wait_until_idle
+from tests.e2e.app_server import STEP_TIMEOUT_MS, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ def test_a_page_address_as_a_fresh_servers_first_request_gets_the_whole_app(brow
     # Its own server: the shared one has already answered "/", which hides the problem.
     with running_app() as url:
         page = browser.new_page()
-        page.set_default_timeout(120_000)
+        page.set_default_timeout(STEP_TIMEOUT_MS)
         page.goto(f"{url}/arithmetic")
         wait_until_idle(page)
         page.locator("h1").filter(has_text="Word arithmetic").wait_for()
