@@ -12,7 +12,7 @@ from projection.umap_warmup import umap_warmup, use_numba_disk_cache  # noqa: E4
 from ui.common import umap_status_caption  # noqa: E402
 from ui.sidebar import corpus_sidebar, word_list_sidebar  # noqa: E402
 
-st.set_page_config(page_title="Embedding explorer", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,10 +24,10 @@ def start_umap_warmup():
 
 
 pages = [
-    st.Page("pages/explore.py", title="Explore", icon="🗺️", default=True),
-    st.Page("pages/compare.py", title="Compare methods", icon="🔀"),
-    st.Page("pages/arithmetic.py", title="Word arithmetic", icon="➕"),
-    st.Page("pages/inside_transformer.py", title="Inside the transformer", icon="🔬"),
+    st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
+    st.Page("pages/compare.py", title="Compare methods", icon=":material/view_module:"),
+    st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
+    st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
 ]
 page = st.navigation(pages)
 word_list_sidebar()

@@ -19,7 +19,7 @@ PAGES = [
     ("", "explore.png", ".js-plotly-plot"),
     ("compare", "compare.png", ".js-plotly-plot"),
     ("arithmetic", "arithmetic.png", ".js-plotly-plot"),
-    ("inside_transformer", "inside_transformer.png", ".js-plotly-plot"),
+    ("inside_transformer", "inside_transformer.png", "[data-testid='stTabs']"),  # opens on the tokens tab
 ]
 
 
@@ -30,7 +30,7 @@ def main() -> None:
     docs.mkdir(exist_ok=True)
     with running_app() as url, sync_playwright() as playwright:
         browser = launch_browser(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1250})
         page.set_default_timeout(300_000)
         for path, name, ready in PAGES:
             page.goto(f"{url}/{path}")
