@@ -6,8 +6,6 @@ Everything here works on the original vectors (cosine), never on a 2-D projectio
 
 from __future__ import annotations
 
-import numpy as np
-
 #: Why arithmetic under a method says nothing, for methods where it cannot (one sentence each).
 TRIVIAL_ARITHMETIC = {
     "onehot": (
@@ -31,10 +29,3 @@ TRIVIAL_ARITHMETIC = {
 def why_trivial(method: str) -> str | None:
     """One sentence on why word arithmetic is trivial under ``method``, or None when it is meaningful."""
     return TRIVIAL_ARITHMETIC.get(method)
-
-
-def unit_rows(vectors: np.ndarray, dtype=np.float64) -> np.ndarray:
-    """Each row scaled to length 1 (zero rows stay zero): cosine becomes a dot product."""
-    vectors = np.asarray(vectors, dtype=dtype)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)

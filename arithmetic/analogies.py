@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arithmetic import unit_rows
+from embedders.similarity import unit_rows
 from embedders import Embedder
 
 #: Extra candidates fetched when inputs are kept, so that ``topn`` non-input words remain visible.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from arithmetic import unit_rows
+from embedders.similarity import unit_rows
 from embedders import Embedder
 
 #: Shorter axis directions are treated as zero: the two ends have (nearly) the same vector.

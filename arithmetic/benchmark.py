@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arithmetic import unit_rows
+from embedders.similarity import unit_rows
 from embedders import Embedder, Progress, no_progress
 
 #: Like gensim's ``restrict_vocab``: questions and answers use only the first words of the

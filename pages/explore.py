@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import scatter
-from embedders.similarity import neighbours_within, pairwise_cosine
+from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS
 from ui.common import embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls, show_items
 from ui.quality import show_projection_quality
@@ -13,6 +13,12 @@ from ui.page_frame import ensure_app_frame
 from ui.sidebar import add_items, current_corpus, current_word_list
 
 ensure_app_frame()
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing every pair of items…")
+def similarity_spread(vectors: np.ndarray) -> tuple[np.ndarray, float, float]:
+    return similarity_histogram(vectors)
+
 
 st.title("Explore an embedding")
 st.caption("Pick a method, and see where it puts the words of your list (sidebar) in 2-D or 3-D.")
@@ -77,19 +83,17 @@ st.caption(
 show_projection_quality(result.vectors, projection.coords, key="explore")
 
 # How spread the original similarities are: for one-hot, every pair is the same.
-similarities = pairwise_cosine(result.vectors)
-upper = similarities[np.triu_indices(count, k=1)]
-if len(upper):
+if count > 1:
+    counts, lowest, highest = similarity_spread(result.vectors)
     with st.expander("Similarities in the original space", expanded=method == "onehot"):
-        if np.ptp(upper) < 1e-6:
+        if highest - lowest < 1e-6:
             st.info(
-                f"All {len(upper)} pairs have the same cosine similarity ({upper[0]:.2f}): every item is "
+                f"All {int(counts.sum()):,} pairs have the same cosine similarity ({lowest:.2f}): every item is "
                 "exactly as far from every other. Any pattern in the chart comes from squeezing the "
                 "vectors into fewer dimensions, not from meaning."
             )
         st.bar_chart(
-            pd.Series(np.histogram(upper, bins=20, range=(-1, 1))[0],
-                      index=[f"{edge:.1f}" for edge in np.linspace(-1, 0.9, 20)], name="pairs"),
+            pd.Series(counts, index=[f"{edge:.1f}" for edge in np.linspace(-1, 0.9, len(counts))], name="pairs"),
             x_label="cosine similarity", y_label="pairs of items",
         )
 

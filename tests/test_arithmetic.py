@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import embedders
-from arithmetic import unit_rows, why_trivial
+from arithmetic import why_trivial
+from embedders.similarity import unit_rows
 from arithmetic.analogies import ANALOGY_PRESETS, AnalogyError, analogy_picture, solve_analogy
 from arithmetic.axes import (
     AXIS_PRESETS,
