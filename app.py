@@ -1,26 +1,12 @@
 """Embedding explorer: the entry point of ``streamlit run app.py``."""
 
-import os
+import streamlit as st
 
-# Before anything imports the Hugging Face libraries: never reach for the network.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-import streamlit as st  # noqa: E402
-
-from projection.umap_warmup import umap_warmup, use_numba_disk_cache  # noqa: E402
-from ui.common import umap_status_caption  # noqa: E402
-from ui.sidebar import corpus_sidebar, word_list_sidebar  # noqa: E402
+from projection.umap_warmup import umap_warmup
+from ui.common import umap_status_caption
+from ui.sidebar import corpus_sidebar, word_list_sidebar
 
 st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide")
-
-
-@st.cache_resource(show_spinner=False)
-def start_umap_warmup():
-    """Start UMAP's compile once per server, so nobody waits for it on first use."""
-    use_numba_disk_cache()
-    umap_warmup.start()
-    return umap_warmup
 
 
 pages = [
@@ -35,8 +21,9 @@ corpus_sidebar()
 try:
     page.run()
 finally:
-    # After the page, so the first chart never competes with numba for the CPU;
-    # in `finally` because pages end early with st.stop().
-    start_umap_warmup()
+    # Compile UMAP once per server (later calls do nothing), after the page so that the
+    # first chart never competes with numba for the CPU; in `finally` because pages end
+    # early with st.stop().
+    umap_warmup.start()
     with st.sidebar:
         umap_status_caption()

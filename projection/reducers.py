@@ -7,10 +7,13 @@ and says so in ``notes``, instead of raising.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from settings import cache_dir
 
 PROJECTION_METHODS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 UMAP_METRICS = ("cosine", "euclidean", "correlation")
@@ -97,7 +100,13 @@ def _pca(vectors: np.ndarray, dims: int) -> ProjectionResult:
     return ProjectionResult(_pad(coords, dims), "pca", notes)
 
 
+def use_numba_disk_cache() -> None:
+    """Let numba keep UMAP's compiled functions on disk so later processes start faster."""
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
+
+
 def _umap(vectors, dims, seed, n_neighbors, min_dist, metric) -> ProjectionResult:
+    use_numba_disk_cache()  # must precede numba's import
     import umap
 
     n = len(vectors)

@@ -7,11 +7,8 @@ UMAP usually finds it ready, and the page can show how far it got meanwhile.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-
-from settings import cache_dir
 
 
 class UmapWarmup:
@@ -50,7 +47,6 @@ class UmapWarmup:
 
     def _run(self) -> None:
         try:
-            use_numba_disk_cache()
             import numpy as np
 
             from projection.reducers import run_projection
@@ -64,11 +60,6 @@ class UmapWarmup:
         finally:
             self.finished_at = time.monotonic()
             self._done.set()
-
-
-def use_numba_disk_cache() -> None:
-    """Let numba keep compiled functions on disk so later processes start faster."""
-    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
 
 
 umap_warmup = UmapWarmup()

@@ -1,13 +1,8 @@
 """Shared fixtures: the real embedders, loaded once per test session."""
 
-import os
-
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-import embedders  # noqa: E402
+import embedders
 
 
 def pytest_collection_modifyitems(items):
