@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from projection.umap_warmup import umap_warmup
+from projection.umap_worker import umap_worker
 from ui.common import umap_status_caption
 from ui.sidebar import corpus_sidebar, word_list_sidebar
 
@@ -21,9 +21,9 @@ corpus_sidebar()
 try:
     page.run()
 finally:
-    # Compile UMAP once per server (later calls do nothing), after the page so that the
-    # first chart never competes with numba for the CPU; in `finally` because pages end
-    # early with st.stop().
-    umap_warmup.start()
+    # Start UMAP's worker process and its compile once per server (later calls do nothing),
+    # after the page so that the first chart never competes with it for the CPU; in
+    # `finally` because pages end early with st.stop().
+    umap_worker.start()
     with st.sidebar:
         umap_status_caption()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: Lists longer than this are cut to their first MAX_ITEMS items, with a visible message.
+#: Typed lists longer than this are cut to their first MAX_ITEMS items, with a visible message.
 MAX_ITEMS = 5000
+#: The same limit for uploaded files: every page handles this many (bench/ measures it).
+MAX_UPLOAD_ITEMS = 100_000
 
 #: Upper bound on the size of an uploaded word list or corpus file.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from settings import MAX_ITEMS, MAX_UPLOAD_BYTES
+from settings import MAX_ITEMS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ITEMS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PRESET = "royalty_vs_buildings"
@@ -134,7 +134,7 @@ def decode_upload(data: bytes, filename: str) -> str:
         raise WordListError(f"{filename} is not UTF-8 text (byte {error.start} cannot be read).") from None
 
 
-def parse_upload(data: bytes, filename: str, lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
+def parse_upload(data: bytes, filename: str, lowercase: bool = False, max_items: int = MAX_UPLOAD_ITEMS) -> WordList:
     """Parse an uploaded ``.csv`` (columns) or ``.txt`` (like typed text) file."""
     text = decode_upload(data, filename)
     if filename.lower().endswith(".csv"):

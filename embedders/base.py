@@ -55,6 +55,9 @@ class Embedder:
     has_vocabulary: bool = False
     #: Whether the method learns from a text corpus (and accepts ``corpus=`` when created).
     uses_corpus: bool = False
+    #: The most items the method embeds at once (None: no limit of its own); ``limit_note`` says why.
+    max_items: int | None = None
+    limit_note: str = ""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -17,6 +17,8 @@ class OneHotEmbedder(Embedder):
         "This is the starting point that learned embeddings improve on."
     )
     lowercase = False
+    max_items = 5000
+    limit_note = "One-hot makes one dimension per distinct word: 5,000 words already make a 100 MB matrix."
 
     def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
         distinct = list(dict.fromkeys(items))

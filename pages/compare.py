@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import embedders
+import wordlists
 from charts.compare import agreement_heatmap, group_colours, panel
 from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
@@ -21,6 +22,8 @@ DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", 
 PREFERRED_REFERENCE = "glove"
 PREFERRED_SECOND = "word2vec-skipgram"
 PANELS_PER_ROW = 3
+#: Several methods side by side, each with its own projection and neighbour tables: at most this many items.
+COMPARE_LIMIT = 5000
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing neighbours between every pair of methods…")
@@ -76,6 +79,10 @@ st.caption(
 )
 
 word_list = current_word_list()
+if len(word_list) > COMPARE_LIMIT:
+    st.warning(f"Comparing several methods side by side takes at most {COMPARE_LIMIT:,} items: this page uses "
+               f"the first {COMPARE_LIMIT:,} of your {len(word_list):,}. Explore shows them all, one method at a time.")
+    word_list = wordlists.WordList(word_list.items[:COMPARE_LIMIT], word_list.groups[:COMPARE_LIMIT])
 methods = st.multiselect(
     "Methods", embedders.available(), default=DEFAULT_METHODS, format_func=embedders.title, key="compare_methods"
 )

@@ -4,20 +4,25 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts import scatter
+from charts.scatter import scatter_chart
 from embedders.similarity import neighbours_within, similarity_histogram
-from projection import PROJECTION_METHODS
-from ui.common import embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls, show_items
+from projection import PROJECTION_METHODS, graph_k
+from projection.reducers import sample_rows
+from ui.common import (embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls,
+                       shared_graph, show_items)
 from ui.quality import show_projection_quality
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import add_items, current_corpus, current_word_list
 
 ensure_app_frame()
 
+#: Above this many items, the spread of similarities is taken over all pairs of a random sample this size.
+SPREAD_SAMPLE = 5000
+
 
 @st.cache_data(max_entries=16, show_spinner="Comparing every pair of items…")
 def similarity_spread(vectors: np.ndarray) -> tuple[np.ndarray, float, float]:
-    return similarity_histogram(vectors)
+    return similarity_histogram(vectors[sample_rows(len(vectors), SPREAD_SAMPLE)])
 
 
 st.title("Explore an embedding")
@@ -60,32 +65,51 @@ if count == 0:
 if count < 3:
     st.warning(f"Only {count} item{'s' if count > 1 else ''} to show: add more words for a picture with any structure.")
 
+found = st.text_input("Find a word", key="find_word", placeholder="Type a word of your list",
+                      help="Highlights the word, centres a large chart on it and lists its neighbours below.").strip()
+if found and embedder.lowercase and found not in result.words:
+    found = found.lower()
+if found and found not in result.words:
+    st.warning("That word is not on the chart; its neighbours below are those of the first word instead.")
+    found = ""
+
 projection = projected(result.vectors, **settings)
 if projection is None:
     st.stop()
 for note in projection.notes:
     st.info(note)
 
-group_of = dict(zip(word_list.items, word_list.groups))
-highlight = st.session_state.get("neighbours_word")
-figure = scatter(
+# A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only.
+rows = projection.rows if projection.rows is not None else np.arange(count)
+shown_words = [result.words[i] for i in rows]
+group_of = word_list.group_of()
+chart = scatter_chart(
     projection.coords,
-    result.words,
-    [group_of.get(word, "") for word in result.words],
-    highlight=[highlight] if highlight in result.words else [],
+    shown_words,
+    [group_of.get(word, "") for word in shown_words],
+    highlight=[found] if found else [],
+    centre_on=found or None,
     title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings['dims']}D",
 )
-st.plotly_chart(figure, key="explore_chart")
+st.plotly_chart(chart.figure, key="explore_chart")
+if chart.note():
+    st.caption(chart.note())
 st.caption(
     "Positions come from the projection; distances on the chart only approximate those between the "
     "original vectors. Neighbours and similarities below use the original vectors (cosine)."
 )
-show_projection_quality(result.vectors, projection.coords, key="explore")
+# After the chart, so the picture never waits for its distortion numbers.
+graph = None
+if projection.rows is None and count > 2:
+    graph = shared_graph(result.vectors, graph_k(settings["method"], settings["n_neighbors"], settings["perplexity"]))
+show_projection_quality(result.vectors[rows], projection.coords, key="explore", graph=graph)
 
 # How spread the original similarities are: for one-hot, every pair is the same.
 if count > 1:
     counts, lowest, highest = similarity_spread(result.vectors)
     with st.expander("Similarities in the original space", expanded=method == "onehot"):
+        if count > SPREAD_SAMPLE:
+            st.caption(f"All pairs among a random sample of {SPREAD_SAMPLE:,} of the {count:,} items.")
         if highest - lowest < 1e-6:
             st.info(
                 f"All {int(counts.sum()):,} pairs have the same cosine similarity ({lowest:.2f}): every item is "
@@ -99,7 +123,9 @@ if count > 1:
 
 st.subheader("Neighbours")
 left, right = st.columns([1, 2])
-word = left.selectbox("Word", result.words, key="neighbours_word")
+word = found or result.words[0]
+left.caption("Neighbours of the word found above the chart (or of the list's first word):")
+left.text(word)
 k = left.slider("How many", 1, 50, 10, key="neighbours_k")
 if embedder.has_vocabulary:
     try:

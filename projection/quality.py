@@ -16,11 +16,14 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from projection.neighbours import NeighbourGraph, neighbour_graph
+from projection.reducers import sample_rows
+
 DEFAULT_K = 5
+#: Above this many points, trustworthiness (which ranks every pair) is computed on a random sample of this size.
+TRUSTWORTHINESS_SAMPLE = 2000
 #: Neighbour sets of k words need k + 2 words: with k + 1, every word's neighbours are all the others.
 EXTRA_WORDS_NEEDED = 2
-#: Distances closer than this count as tied (the same tie reached through different rounding).
-TIE_DECIMALS = 12
 
 
 def original_metric(vectors: np.ndarray) -> str:
@@ -52,42 +55,31 @@ def _check(n: int, k: int) -> None:
 
 def neighbour_indices(points: np.ndarray, k: int, metric: str = "euclidean", seed: int = 0) -> np.ndarray:
     """Row ``i`` holds the indices of the ``k`` points nearest to point ``i`` (itself excluded)."""
-    # imported on use: scikit-learn is slow to import
-    from sklearn.metrics import pairwise_distances_chunked
-
-    points = np.asarray(points, dtype=np.float64)
     _check(len(points), k)
-
-    def nearest(distances: np.ndarray, start: int) -> np.ndarray:
-        distances = np.round(distances, TIE_DECIMALS)
-        rows = np.arange(len(distances))
-        distances[rows, start + rows] = np.inf
-        random = np.random.default_rng([seed, start])
-        kth_distance = np.partition(distances, k - 1, axis=1)[:, k - 1]
-        nearest_rows = np.empty((len(distances), k), dtype=np.intp)
-        for row, (line, limit) in enumerate(zip(distances, kth_distance)):
-            candidates = np.flatnonzero(line <= limit)  # the k nearest, plus any tied with the k-th
-            order = np.lexsort((random.random(len(candidates)), line[candidates]))
-            nearest_rows[row] = candidates[order[:k]]
-        return nearest_rows
-
-    # In chunks of rows, so that thousands of words never hold a full n x n matrix in memory at once.
-    return np.vstack(list(pairwise_distances_chunked(points, metric=metric, reduce_func=nearest)))
+    return neighbour_graph(points, k, metric, seed=seed).indices
 
 
-def knn_recall(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, metric: str | None = None) -> float:
+def knn_recall(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, metric: str | None = None,
+               graph: NeighbourGraph | None = None) -> float:
     """Mean share of each point's ``k`` nearest neighbours in ``X`` that are also among its ``k`` nearest in ``Y``.
 
     ``X`` are the original vectors (``metric``: cosine by default, see ``original_metric``),
     ``Y`` the projected coordinates (euclidean). 1.0 means every neighbourhood
-    survives; a random picture scores about ``k / (n - 1)``.
+    survives; a random picture scores about ``k / (n - 1)``. ``graph``, the shared
+    neighbour graph of ``X`` with at least ``k`` neighbours, saves searching them again.
     """
     X, Y = np.asarray(X), np.asarray(Y)
     if len(X) != len(Y):
         raise ValueError(f"X and Y must have as many rows, got {len(X)} and {len(Y)}.")
-    original = neighbour_indices(X, k, metric or original_metric(X))
+    metric = metric or original_metric(X)
+    if graph is not None and graph.metric == metric and graph.k >= k and len(graph) == len(X):
+        _check(len(X), k)
+        original = graph.indices[:, :k]
+    else:
+        original = neighbour_indices(X, k, metric)
     projected = neighbour_indices(Y, k, "euclidean")
-    kept = [len(set(a) & set(b)) for a, b in zip(original.tolist(), projected.tolist())]
+    # Each row's k neighbours in both: sort both rows and count matches, vectorised over rows.
+    kept = (np.sort(original, axis=1)[:, :, None] == projected[:, None, :]).any(axis=2).sum(axis=1)
     return float(np.mean(kept) / k)
 
 
@@ -125,15 +117,20 @@ class ProjectionQuality:
     knn_recall: float | None = None
     chance_recall: float | None = None
     reason: str | None = None
+    #: Trustworthiness was computed among a random sample of this many words (None: all of them).
+    trustworthiness_sample: int | None = None
     notes: list[str] = field(default_factory=list)
 
 
-def projection_quality(vectors: np.ndarray, coords: np.ndarray, k: int = DEFAULT_K) -> ProjectionQuality:
+def projection_quality(vectors: np.ndarray, coords: np.ndarray, k: int = DEFAULT_K,
+                       graph: NeighbourGraph | None = None, seed: int = 0) -> ProjectionQuality:
     """Trustworthiness and kNN recall@k of ``coords`` as a picture of ``vectors``.
 
     With fewer than k + 2 words neither is computed and ``reason`` says why.
     Trustworthiness uses a smaller k when scikit-learn's ``k < n / 2`` demands
-    it, and ``notes`` says so.
+    it, and ``notes`` says so. kNN recall covers every word (using ``graph``,
+    the shared neighbour graph, when given); above ``TRUSTWORTHINESS_SAMPLE``
+    words trustworthiness is computed among a random sample of that many.
     """
     n = len(vectors)
     metric = original_metric(vectors)
@@ -142,14 +139,18 @@ def projection_quality(vectors: np.ndarray, coords: np.ndarray, k: int = DEFAULT
         return quality
     if metric != "cosine":
         quality.notes.append("Some vectors are all zeros (no direction), so original distances are euclidean, not cosine.")
-    quality.knn_recall = knn_recall(vectors, coords, k, metric)
+    quality.knn_recall = knn_recall(vectors, coords, k, metric, graph)
     quality.chance_recall = chance_recall(n, k)
     quality.trustworthiness_k = min(k, (n - 1) // 2)
     if quality.trustworthiness_k < k:
         quality.notes.append(
             f"Trustworthiness uses k = {quality.trustworthiness_k}: it needs fewer than half of the {n} words as neighbours."
         )
-    quality.trustworthiness = trustworthiness(vectors, coords, quality.trustworthiness_k, metric)
+    rows = sample_rows(n, TRUSTWORTHINESS_SAMPLE, seed)
+    if n > TRUSTWORTHINESS_SAMPLE:
+        quality.trustworthiness_sample = TRUSTWORTHINESS_SAMPLE
+    quality.trustworthiness = trustworthiness(np.asarray(vectors)[rows], np.asarray(coords)[rows],
+                                              quality.trustworthiness_k, metric)
     return quality
 
 

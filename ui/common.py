@@ -10,8 +10,12 @@ import streamlit as st
 
 import embedders
 from embedders import EmbeddingResult, Embedder, Progress
-from projection import PROJECTION_METHODS, UMAP_METRICS, ProjectionResult, run_projection
-from projection.umap_warmup import umap_warmup
+from projection import (PROJECTION_METHODS, UMAP_METRICS, UMAP_MIN_POINTS, NeighbourGraph, ProjectionResult, graph_k,
+                        neighbour_graph, plan_projection, run_projection)
+from projection.quality import original_metric
+from projection.reducers import expected_umap_seconds
+from projection.umap_worker import umap_worker
+from ui.session_cache import remembered
 from ui.sidebar import current_corpus
 
 DEFAULT_METHOD = "glove"
@@ -76,62 +80,112 @@ def load_embedder(name: str) -> Embedder | None:
 
 
 def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
-    """Embed items with a method (loaded by ``load_embedder``), cached per method, corpus and list."""
+    """Embed items with a method (loaded by ``load_embedder``), cached per method, corpus and list.
+
+    A method with a size limit of its own embeds the first items up to it, and says so first.
+    """
     corpus = current_corpus()
-    return _cached_embedding(name, corpus.fingerprint if corpus else None, items)
+    embedder = embedder_for(name)
+    if embedder.max_items is not None and len(items) > embedder.max_items:
+        st.warning(f"{embedder.limit_note} {embedder.title} uses the first {embedder.max_items:,} of the "
+                   f"{len(items):,} items; other methods use them all.")
+        items = items[: embedder.max_items]
+    report, remove = progress_bar()
+    with st.spinner(f"Embedding {len(items):,} items…"):
+        result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items),
+                            lambda: embedder.embed(list(items), report))
+    remove()
+    return result
 
 
-@st.cache_data(max_entries=64, show_spinner="Embedding the items…")
-def _cached_embedding(name: str, corpus_fingerprint: str | None, items: tuple[str, ...]) -> EmbeddingResult:
-    return embedder_for(name).embed(list(items))
+def progress_bar() -> tuple[Progress, Callable[[], None]]:
+    """A progress bar that appears on the first report; returns the callback and a function to remove it."""
+    slot = st.empty()
+    return (lambda fraction, message: slot.progress(min(max(fraction, 0.0), 1.0), text=message)), slot.empty
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cached_projection(vectors: np.ndarray, method: str, dims: int, seed: int, options: tuple) -> ProjectionResult:
-    return run_projection(vectors, method, dims, seed, **dict(options))
+def shared_graph(vectors: np.ndarray, k: int) -> NeighbourGraph:
+    """The list's neighbour graph (cosine; euclidean when a vector is all zeros), computed once per list."""
+    metric = original_metric(vectors)
+    report, remove = progress_bar()
+    graph = remembered("graph", (vectors, k, metric), lambda: neighbour_graph(vectors, k, metric, progress=report))
+    remove()
+    return graph
+
+
+def _projection(vectors: np.ndarray, method: str, dims: int, seed: int, options: dict,
+                graph: NeighbourGraph | None, progress: Progress) -> ProjectionResult:
+    if method == "umap" and len(vectors) >= UMAP_MIN_POINTS:
+        return _umap_in_worker(vectors, dims, seed, options, graph, progress)
+    return run_projection(vectors, method, dims, seed, graph=graph, progress=progress, **options)
+
+
+def _umap_in_worker(vectors, dims, seed, options, graph, progress) -> ProjectionResult:
+    """UMAP in the worker process, with a progress bar estimated from this machine's measured speed."""
+    if graph is not None and graph.k >= options.get("n_neighbors", 15):
+        graph = graph.nearest(options.get("n_neighbors", 15))  # send only what UMAP uses
+    future = umap_worker.submit(vectors, dims, seed, graph=graph, **options)
+    expected = expected_umap_seconds(len(vectors))
+    started = time.monotonic()
+    while not future.done():
+        elapsed = time.monotonic() - started
+        progress(min(0.95, elapsed / expected), f"UMAP on {len(vectors):,} points: {elapsed:.0f} s of about {expected:.0f} s")
+        time.sleep(0.25)
+    return future.result()
 
 
 def projected(vectors: np.ndarray, method: str, dims: int, seed: int, **options) -> ProjectionResult | None:
-    """Cached projection; waits visibly for UMAP's first compile. None after an error shown on the page."""
-    if method == "umap" and len(vectors) >= 5:
+    """Cached projection over the list's shared neighbour graph, with progress and any sampling said first.
+
+    None after an error shown on the page.
+    """
+    for note in plan_projection(len(vectors), method, dims):
+        st.info(note)
+    if method == "umap" and len(vectors) >= UMAP_MIN_POINTS:
         wait_for_umap()
-    label = f"Projecting {len(vectors)} points with {PROJECTION_METHODS[method]}…"
     try:
-        with st.spinner(label):
-            return _cached_projection(vectors, method, dims, seed, tuple(sorted(options.items())))
+        graph = None
+        if method != "pca" and len(vectors) > 2:
+            graph = shared_graph(vectors, graph_k(method, options.get("n_neighbors", 15), options.get("perplexity", 30.0)))
+        report, remove = progress_bar()
+        with st.spinner(f"Projecting {len(vectors):,} points with {PROJECTION_METHODS[method]}…"):
+            result = remembered("projection", (vectors, method, dims, seed, sorted(options.items())),
+                                lambda: _projection(vectors, method, dims, seed, options, graph, report))
+        remove()
+        return result
     except Exception as error:
         st.error(f"The {PROJECTION_METHODS[method]} projection failed: {error}")
         return None
 
 
 def wait_for_umap() -> None:
-    """Show UMAP's background compile until it is done (at most a minute)."""
-    umap_warmup.start()
-    if umap_warmup.wait(0):
+    """Show the UMAP worker's warm-up until it is done (at most two minutes)."""
+    umap_worker.start()
+    if umap_worker.wait(0):
         return
     with st.status("UMAP is compiling its code, once per server start…", expanded=True) as status:
         line = st.empty()
         deadline = time.monotonic() + 120
-        while not umap_warmup.wait(0.5) and time.monotonic() < deadline:
-            line.text(f"{umap_warmup.elapsed():.0f} s so far; this usually takes 10 to 30 s.")
-        status.update(label=f"UMAP compiled in {umap_warmup.elapsed():.0f} s", state="complete", expanded=False)
+        while not umap_worker.wait(0.5) and time.monotonic() < deadline:
+            line.text(f"{umap_worker.elapsed():.0f} s so far; this usually takes 10 to 40 s.")
+        status.update(label=f"UMAP compiled in {umap_worker.elapsed():.0f} s", state="complete", expanded=False)
 
 
 def umap_status_caption() -> None:
     """One line about the background UMAP compile, for the sidebar; live while it compiles."""
-    if umap_warmup.state == "compiling":
+    if umap_worker.state == "compiling":
         _live_umap_status()
-    elif umap_warmup.state == "ready":
-        st.caption(f"UMAP is ready (compiled in {umap_warmup.elapsed():.0f} s).")
-    elif umap_warmup.state == "failed":
-        st.caption(f"UMAP could not start: {umap_warmup.error}")
+    elif umap_worker.state == "ready":
+        st.caption(f"UMAP is ready (compiled in {umap_worker.elapsed():.0f} s).")
+    elif umap_worker.state == "failed":
+        st.caption(f"UMAP could not start: {umap_worker.error}")
 
 
 @st.fragment(run_every=2)
 def _live_umap_status() -> None:
-    if umap_warmup.state != "compiling":
+    if umap_worker.state != "compiling":
         st.rerun()  # once, to swap the live line for the final one
-    st.caption(f"UMAP is compiling in the background ({umap_warmup.elapsed():.0f} s); PCA and t-SNE work meanwhile.")
+    st.caption(f"UMAP is compiling in the background ({umap_worker.elapsed():.0f} s); PCA and t-SNE work meanwhile.")
 
 
 def show_items(message: str, items: Sequence[str], kind: str = "warning") -> None:

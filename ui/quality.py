@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from projection import NeighbourGraph
 from projection.quality import DEFAULT_K, EXTRA_WORDS_NEEDED, ProjectionQuality, projection_quality
 
 EXPLANATION = (
@@ -32,25 +33,26 @@ def neighbours_control(word_count: int, key: str, label: str = "Neighbours k") -
 
 
 @st.cache_data(max_entries=64, show_spinner="Measuring how much the picture distorts…")
-def cached_quality(vectors: np.ndarray, coords: np.ndarray, k: int) -> ProjectionQuality:
-    """``projection_quality``, cached: it compares every pair of words twice."""
-    return projection_quality(vectors, coords, k)
+def cached_quality(vectors: np.ndarray, coords: np.ndarray, k: int, _graph: NeighbourGraph | None = None) -> ProjectionQuality:
+    """``projection_quality``, cached (``_graph`` is derived from ``vectors``, so not part of the key)."""
+    return projection_quality(vectors, coords, k, _graph)
 
 
 def show_projection_quality(vectors: np.ndarray, coords: np.ndarray, key: str, k: int | None = None,
-                            compact: bool = False) -> ProjectionQuality:
+                            compact: bool = False, graph: NeighbourGraph | None = None) -> ProjectionQuality:
     """Trustworthiness and kNN recall@k of ``coords`` as a picture of ``vectors``, or why they are missing.
 
     Without ``k`` the user picks it here (widget ``key``); pages showing
     several pictures pass one shared ``k`` instead. ``compact`` fits a narrow
     panel: one line of numbers, and the explanation left to the page (``EXPLANATION``).
+    ``graph`` is the list's shared neighbour graph, when the page has one.
     """
     metric_columns = None
     if k is None:
         k_column, *metric_columns = st.columns(3, vertical_alignment="bottom")
         with k_column:
             k = neighbours_control(len(vectors), key=f"{key}_quality_k")
-    quality = cached_quality(np.asarray(vectors), np.asarray(coords), k)
+    quality = cached_quality(np.asarray(vectors), np.asarray(coords), k, graph)
     if quality.reason:
         st.caption(f"Distortion numbers cannot be computed. {quality.reason}")
         return quality
@@ -64,7 +66,10 @@ def show_projection_quality(vectors: np.ndarray, coords: np.ndarray, key: str, k
         left, right = metric_columns or st.columns(2)
         left.metric("Trustworthiness", f"{quality.trustworthiness:.2f}", help=TRUSTWORTHINESS_HELP, border=True)
         right.metric(f"kNN recall@{k}", f"{quality.knn_recall:.2f}", help=recall_help, border=True)
-    details = f"On {quality.words} words; a random picture would get a recall of about {quality.chance_recall:.2f}."
+    details = f"On {quality.words:,} words; a random picture would get a recall of about {quality.chance_recall:.2f}."
+    if quality.trustworthiness_sample:
+        details += (f" Trustworthiness is computed among a random sample of {quality.trustworthiness_sample:,} "
+                    "words (it ranks every pair); kNN recall covers every word.")
     st.caption(details if compact else f"{EXPLANATION} {details}")
     for note in quality.notes:
         st.caption(note)

@@ -6,7 +6,7 @@ import streamlit as st
 
 import wordlists
 from embedders.corpus import Corpus, CorpusError, corpus_from_text
-from settings import MAX_ITEMS
+from settings import MAX_ITEMS, MAX_UPLOAD_ITEMS
 
 WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"
@@ -39,7 +39,8 @@ def word_list_sidebar() -> wordlists.WordList:
         word_list = current_word_list()
         _clear_added_items_button()
         groups = len({g for g in word_list.groups if g})
-        st.caption(f"{len(word_list)} items" + (f" in {groups} groups" if groups else "") + f" (limit {MAX_ITEMS:,}).")
+        limit = MAX_UPLOAD_ITEMS if source == "Upload a file" else MAX_ITEMS
+        st.caption(f"{len(word_list):,} items" + (f" in {groups} groups" if groups else "") + f" (limit {limit:,}).")
         for note in word_list.notes:
             st.warning(note)
     return word_list
@@ -108,7 +109,7 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
         "A .txt or .csv file",
         type=["txt", "csv"],
         key="word_list_upload",
-        help="CSV: a `word` column and an optional `group` column. TXT: like typed text.",
+        help=f"CSV: a `word` column and an optional `group` column. TXT: like typed text. Up to {MAX_UPLOAD_ITEMS:,} items.",
     )
     if upload is None:
         st.info("Choose a file; until then the list is empty.")

@@ -1,0 +1,123 @@
+"""UMAP runs in a worker process of its own, warmed up when the server starts.
+
+numba compiles UMAP's code for tens of seconds on first use and holds the
+interpreter while it does; in the server process that stalled every other
+session (their first chart went from 4.4 s to 8-9 s). In a separate process the
+compile costs the server nothing but a share of the CPU, and the worker stays
+warm: a user's first UMAP runs at steady-state speed. The warm-up fits a small
+UMAP through the same code path, types and precomputed neighbours as a real one,
+so no later fit compiles anything, whatever its size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import sys
+import threading
+import time
+import types
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+
+from projection.reducers import ProjectionResult, run_projection
+
+#: Points in the warm-up fit: more than UMAP's small-graph cases (spectral start needs > 10).
+WARMUP_POINTS = 300
+
+
+def warm_up() -> None:
+    """Fit a small UMAP on random data in 2-D and 3-D: compiles (or loads) every numba function a fit uses."""
+    points = np.random.default_rng(0).normal(size=(WARMUP_POINTS, 16)).astype(np.float32)
+    for dims in (2, 3):
+        run_projection(points, "umap", dims)
+
+
+@contextlib.contextmanager
+def _bare_main():
+    """While a worker starts, ``__main__`` is an empty module.
+
+    A spawned process first re-runs the parent's ``__main__``; under Streamlit that
+    is the app script itself, which would then draw the whole app in the worker.
+    """
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
+def _started_executor() -> tuple[ProcessPoolExecutor, Future]:
+    """A one-process pool whose process has started on the warm-up; the warm-up's future."""
+    # spawn, not fork: the server has threads and may hold torch, which must not be forked.
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    with _bare_main():
+        warmed = executor.submit(warm_up)  # the pool starts its process on the first submit
+    return executor, warmed
+
+
+class UmapWorker:
+    """The one UMAP worker process of this server, and the state of its warm-up."""
+
+    def __init__(self) -> None:
+        self.state = "not started"  # -> "compiling" -> "ready" | "failed"
+        self.error: str | None = None
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self._executor: ProcessPoolExecutor | None = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+    def elapsed(self) -> float:
+        """Seconds the warm-up has taken so far (or in total, once finished)."""
+        if self.started_at is None:
+            return 0.0
+        return (self.finished_at or time.monotonic()) - self.started_at
+
+    def start(self) -> None:
+        """Start the worker process and its warm-up; later calls do nothing."""
+        with self._lock:
+            if self.state != "not started":
+                return
+            self.state = "compiling"
+            self.started_at = time.monotonic()
+            self._executor, warmed = _started_executor()
+        warmed.add_done_callback(self._warmed)
+
+    def _warmed(self, future: Future) -> None:
+        error = future.exception()
+        if error is None:
+            self.state = "ready"
+        else:  # shown in the app; UMAP then fails with the same cause when used
+            self.error = f"{type(error).__name__}: {error}"
+            self.state = "failed"
+        self.finished_at = time.monotonic()
+        self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the warm-up has finished; True when it did in time."""
+        return self._done.wait(timeout)
+
+    def submit(self, vectors: np.ndarray, dims: int, seed: int, **options) -> Future:
+        """Run ``run_projection(vectors, "umap", dims, seed, **options)`` in the worker; a future of its result."""
+        self.start()
+        try:
+            return self._executor.submit(run_projection, vectors, "umap", dims, seed, **options)
+        except BrokenProcessPool:  # the worker died (e.g. killed for memory): start a new one, once
+            with self._lock:
+                self._executor, _ = _started_executor()
+            return self._executor.submit(run_projection, vectors, "umap", dims, seed, **options)
+
+    def project(self, vectors: np.ndarray, dims: int, seed: int, **options) -> ProjectionResult:
+        """``submit`` and wait for the result."""
+        return self.submit(vectors, dims, seed, **options).result()
+
+
+umap_worker = UmapWorker()
