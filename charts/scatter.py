@@ -117,14 +117,14 @@ def label_rows(coords: np.ndarray, highlighted: np.ndarray, budget: int = LABEL_
     """Which rows get a label: all when they fit the budget; else highlighted ones, then one per region.
 
     Regions are the cells of a grid over the first two coordinates; each labelled
-    point is the one nearest its cell's centre of mass, busiest cells first.
+    point is the one nearest its cell's centre of mass, busiest cells first, up to the budget.
     Written by hand: no plotting library picks readable labels for us.
     """
     n = len(coords)
     if n <= budget:
         return np.arange(n)
     chosen = list(np.flatnonzero(highlighted)[:budget])
-    side = int(np.ceil(np.sqrt(budget)))
+    side = int(np.ceil(np.sqrt(2 * budget)))  # twice the cells needed: the edges of a cloud stay empty
     xy = coords[:, :2]
     low, span = xy.min(axis=0), np.ptp(xy, axis=0)
     span[span == 0] = 1.0

@@ -213,3 +213,16 @@ def test_one_hot_neighbours_do_not_follow_list_order():
     # Breaking ties by list order would give each royalty word only royalty neighbours (share 1.0).
     same_group = np.mean([preset.groups[j] == "royalty" for row in royalty for j in neighbours[row]])
     assert same_group < 0.8
+
+
+def test_quality_on_a_large_list_samples_trustworthiness_and_says_so(glove):
+    from projection import neighbour_graph, project
+    from projection.quality import TRUSTWORTHINESS_SAMPLE, projection_quality
+
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000 : 1000 + TRUSTWORTHINESS_SAMPLE + 300])
+    coords = project(vectors, "pca", 2)
+    graph = neighbour_graph(vectors, 20)
+    with_graph = projection_quality(vectors, coords, 5, graph)
+    assert with_graph.trustworthiness_sample == TRUSTWORTHINESS_SAMPLE
+    assert with_graph.knn_recall == projection_quality(vectors, coords, 5).knn_recall  # the graph changes nothing
+    assert with_graph.chance_recall < with_graph.knn_recall < 1

@@ -25,3 +25,36 @@ def test_three_dimensions_long_labels_and_highlight():
     assert trace.text[0].endswith("…") and len(trace.text[0]) <= 28
     assert trace.customdata[0] == sentence
     assert trace.text[1] == "<b>dog</b>" and trace.marker.size[1] > trace.marker.size[0]
+
+
+def test_large_charts_use_webgl_a_label_budget_and_hover_for_every_word():
+    from charts.scatter import LABEL_BUDGET, scatter_chart
+
+    n = 5000
+    coords = np.random.default_rng(0).normal(size=(n, 2))
+    words = [f"w{i}" for i in range(n)]
+    chart = scatter_chart(coords, words, highlight=["w4321"], centre_on="w4321")
+    markers, labels = chart.figure.data
+    assert markers.type == "scattergl" and list(markers.customdata) == words
+    assert labels.type == "scatter" and labels.mode == "text" and len(labels.text) == LABEL_BUDGET == chart.labelled
+    assert "<b>w4321</b>" in labels.text  # the highlighted word is always labelled
+    x_range = chart.figure.layout.xaxis.range
+    assert x_range[0] < coords[4321, 0] < x_range[1] and x_range[1] - x_range[0] < np.ptp(coords[:, 0]) / 2
+    assert f"Labels on {LABEL_BUDGET} of 5,000 points" in chart.note()
+
+
+def test_3d_charts_are_capped_and_say_so():
+    from charts.scatter import MAX_3D_POINTS, scatter_chart
+
+    n = MAX_3D_POINTS + 500
+    chart = scatter_chart(np.random.default_rng(0).normal(size=(n, 3)), [str(i) for i in range(n)], highlight=["7"])
+    assert chart.drawn == MAX_3D_POINTS and sum(len(trace.x) for trace in chart.figure.data[:-1]) == MAX_3D_POINTS
+    assert "7" in chart.figure.data[0].customdata
+    assert f"showing {MAX_3D_POINTS:,} of {n:,} points" in chart.note()
+
+
+def test_small_charts_label_every_point_and_need_no_note():
+    from charts.scatter import scatter_chart
+
+    chart = scatter_chart(np.arange(8.0).reshape(4, 2), ["a", "b", "c", "d"])
+    assert chart.note() is None and chart.figure.data[0].type == "scatter"

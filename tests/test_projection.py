@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from projection import PROJECTION_METHODS, project, run_projection
+from projection import PROJECTION_METHODS, plan_projection, project, run_projection
 
 
 @pytest.mark.parametrize("method", list(PROJECTION_METHODS))
@@ -66,3 +66,25 @@ def test_glove_royalty_and_buildings_stay_apart_in_every_projection(glove, metho
 
     assert distance("king", "queen") < distance("king", "skyscraper")
     assert distance("building", "tower") < distance("building", "princess")
+
+
+def test_large_3d_tsne_runs_on_a_stated_sample_and_says_so_before():
+    from projection.reducers import TSNE_3D_LIMIT
+
+    n = TSNE_3D_LIMIT + 50
+    assert plan_projection(n, "tsne", 3) and not plan_projection(n, "tsne", 2) and not plan_projection(n, "umap", 3)
+    assert f"{TSNE_3D_LIMIT:,} of the {n:,}" in plan_projection(n, "tsne", 3)[0]
+    result = run_projection(np.random.default_rng(0).normal(size=(n, 8)), "tsne", 3)
+    assert result.coords.shape == (TSNE_3D_LIMIT, 3) and len(result.rows) == TSNE_3D_LIMIT
+    assert len(set(result.rows.tolist())) == TSNE_3D_LIMIT and result.notes[0] == plan_projection(n, "tsne", 3)[0]
+
+
+def test_umap_and_tsne_reuse_a_shared_graph_of_glove_words(glove):
+    from projection import neighbour_graph
+    from projection.quality import trustworthiness
+
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000:1600])
+    graph = neighbour_graph(vectors, 90)
+    for method in ("umap", "tsne"):
+        coords = project(vectors, method, 2, seed=0, graph=graph)
+        assert trustworthiness(vectors, coords, 10) > 0.85
