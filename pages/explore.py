@@ -1,10 +1,10 @@
 """Explore: one method, one projection, the current word list on a chart."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from charts.scatter import scatter_chart
+from charts.bars import neighbours_chart, similarity_spread_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
@@ -116,10 +116,7 @@ if count > 1:
                 "exactly as far from every other. Any pattern in the chart comes from squeezing the "
                 "vectors into fewer dimensions, not from meaning."
             )
-        st.bar_chart(
-            pd.Series(counts, index=[f"{edge:.1f}" for edge in np.linspace(-1, 0.9, len(counts))], name="pairs"),
-            x_label="cosine similarity", y_label="pairs of items",
-        )
+        st.plotly_chart(similarity_spread_chart(counts), key="explore_spread")
 
 st.subheader("Neighbours")
 left, right = st.columns([1, 2])
@@ -140,7 +137,7 @@ else:
     scope = f"your list ({embedder.title} has no vocabulary of its own to search)"
 if neighbours:
     right.caption(f"Nearest to “{word}” among {scope}, by cosine similarity of the original vectors.")
-    right.dataframe(pd.DataFrame(neighbours, columns=["neighbour", "cosine similarity"]), hide_index=True)
+    right.plotly_chart(neighbours_chart(neighbours), key="explore_neighbours")
     new = [w for w, _ in neighbours if w not in result.words]
     if embedder.has_vocabulary and new:
         if left.button(f"Add {len(new)} neighbours to the chart", key="add_neighbours"):
