@@ -44,13 +44,24 @@ def test_large_charts_use_webgl_a_label_budget_and_hover_for_every_word():
 
 
 def test_3d_charts_are_capped_and_say_so():
-    from charts.scatter import MAX_3D_POINTS, scatter_chart
+    from charts.scatter import LABEL_BUDGET_3D, MAX_3D_POINTS, scatter_chart
 
     n = MAX_3D_POINTS + 500
     chart = scatter_chart(np.random.default_rng(0).normal(size=(n, 3)), [str(i) for i in range(n)], highlight=["7"])
     assert chart.drawn == MAX_3D_POINTS and sum(len(trace.x) for trace in chart.figure.data[:-1]) == MAX_3D_POINTS
     assert "7" in chart.figure.data[0].customdata
+    assert len(chart.figure.data[-1].text) == LABEL_BUDGET_3D == chart.labelled  # 3-D text is costly to draw
     assert f"showing {MAX_3D_POINTS:,} of {n:,} points" in chart.note()
+
+
+def test_a_zero_label_budget_labels_only_highlighted_words():
+    from charts.scatter import label_rows
+
+    coords = np.random.default_rng(1).normal(size=(50, 2))
+    highlighted = np.zeros(50, dtype=bool)
+    assert len(label_rows(coords, highlighted, budget=0)) == 0
+    highlighted[[3, 9]] = True
+    assert label_rows(coords, highlighted, budget=1).tolist() == [3]
 
 
 def test_small_charts_label_every_point_and_need_no_note():
