@@ -14,6 +14,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,16 +41,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running ``streamlit run`` process and its URL."""
+
+    url: str
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
-def running_app(timeout: float = 90) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free local port; yields its URL."""
+def running_server(script: str = "app.py", cwd: Path = REPO, env: dict | None = None,
+                   timeout: float = 90) -> Iterator[Server]:
+    """Run ``streamlit run script`` on a free local port until the context ends."""
     port = free_port()
     # The server's own log, for when a browser test fails.
     log = open(Path(tempfile.gettempdir()) / f"embedding-explorer-streamlit-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -62,8 +72,8 @@ def running_app(timeout: float = 90) -> Iterator[str]:
                     break
             if time.monotonic() > deadline:
                 raise TimeoutError("streamlit did not become healthy")
-            time.sleep(0.3)
-        yield url
+            time.sleep(0.1)
+        yield Server(url, process)
     finally:
         process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -71,6 +81,13 @@ def running_app(timeout: float = 90) -> Iterator[str]:
         if process.poll() is None:
             process.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def running_app(timeout: float = 90) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free local port; yields its URL."""
+    with running_server(timeout=timeout) as server:
+        yield server.url
 
 
 def wait_until_idle(page, timeout_ms: int = STEP_TIMEOUT_MS) -> None:

@@ -16,15 +16,15 @@ def test_default_chart_shows_king_queen_and_building(page):
 
 def test_switching_method_and_projection_changes_the_chart(page):
     page.wait_for_selector(".js-plotly-plot")
-    before = page.locator(".js-plotly-plot").inner_html()
+    before = page.locator(".js-plotly-plot").first.inner_html()
     choose(page, "Embedding method", "One-hot")
     assert chart_title(page) == "One-hot · PCA · 2D"
-    after_method = page.locator(".js-plotly-plot").inner_html()
+    after_method = page.locator(".js-plotly-plot").first.inner_html()
     assert after_method != before
     page.locator("[data-testid='stButtonGroup'] button").filter(has_text="t-SNE").click()
     wait_until_idle(page)
     assert chart_title(page) == "One-hot · t-SNE · 2D"
-    assert page.locator(".js-plotly-plot").inner_html() != after_method
+    assert page.locator(".js-plotly-plot").first.inner_html() != after_method
     assert {"king", "queen", "building"} <= chart_text(page)
 
 
