@@ -28,3 +28,17 @@ def cache_dir() -> Path:
         path = Path(base) / "embedding-explorer"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- Uploaded word-vector files (vectorfiles.py) ----------------------------
+#: Upper bound on an uploaded vectors file, and on what decompressing one may produce
+#: (a .gz or .zip that unpacks to more is refused while unpacking: no zip bombs).
+MAX_VECTOR_FILE_BYTES = 200 * 1024 * 1024
+#: The most words a vectors file may hold: GloVe 6B has 400,000.
+MAX_VECTOR_ROWS = 500_000
+#: The most numbers per vector: the largest common models use 300 to 1,024.
+MAX_VECTOR_DIMENSION = 4096
+#: Longer lines are refused before parsing: 4,096 numbers of up to 40 characters fit.
+MAX_VECTOR_LINE_CHARACTERS = 200_000
+#: The vectors one session's uploads may hold at once; older uploads are dropped, with a message, beyond it.
+MAX_SESSION_UPLOAD_BYTES = 512 * 1024 * 1024
