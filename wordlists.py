@@ -142,6 +142,36 @@ def parse_upload(data: bytes, filename: str, lowercase: bool = False, max_items:
     return parse_text(text, lowercase, max_items)
 
 
+def from_vector_set(vector_set, rows: str = "all", count: int | None = None, group_column: str | None = None,
+                    seed: int = 0, max_items: int = MAX_UPLOAD_ITEMS) -> WordList:
+    """The words of a ``vectorfiles.VectorSet`` as a list: "all", the "first" ``count`` or a random "sample".
+
+    Words stay as written in the file (they are its keys); groups come from a metadata column.
+    """
+    import numpy as np
+
+    total = len(vector_set.words)
+    count = total if rows == "all" or count is None else max(0, min(count, total))
+    notes = []
+    if count > max_items:
+        notes.append(f"The file has {total:,} words; a list holds at most {max_items:,}, so these are its first "
+                     f"{max_items:,}. Neighbours and analogies still search all {total:,}.")
+        count, rows = max_items, "first"
+    if rows == "sample" and count < total:
+        chosen = np.sort(np.random.default_rng(seed).choice(total, size=count, replace=False))
+        notes.append(f"A random sample of {count:,} of the file's {total:,} words (seed {seed}), in file order.")
+    else:
+        chosen = np.arange(count)
+        if count < total:
+            notes.append(f"The first {count:,} of the file's {total:,} words.")
+    words = [vector_set.words[i] for i in chosen]
+    if group_column is None or vector_set.metadata is None:
+        groups = [""] * len(words)
+    else:
+        groups = vector_set.metadata[group_column].iloc[chosen].fillna("").astype(str).tolist()
+    return WordList(words, groups, notes)
+
+
 def preset_names() -> list[str]:
     """Names of the bundled presets (CSV files in ``data/``), the default first."""
     names = sorted(path.stem for path in DATA_DIR.glob("*.csv"))

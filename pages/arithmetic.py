@@ -5,7 +5,6 @@ import time
 import pandas as pd
 import streamlit as st
 
-import embedders
 import wordlists
 from arithmetic import why_trivial
 from arithmetic.analogies import ANALOGY_PRESETS, AnalogyError, analogy_picture, solve_analogy
@@ -13,7 +12,7 @@ from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from ui.common import embed_items, load_embedder, method_picker, show_items
+from ui.common import embed_items, load_embedder, method_picker, method_title, show_items
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import current_word_list
 
@@ -169,7 +168,7 @@ def benchmark_section() -> None:
     if len(results) > 1:
         st.subheader("Methods side by side")
         comparison = pd.DataFrame({
-            embedders.title(name): {s.section: s.accuracy for s in [*r.sections, r.overall]} for name, r in results.items()
+            method_title(name): {s.section: s.accuracy for s in [*r.sections, r.overall]} for name, r in results.items()
         })
         st.dataframe(comparison.style.format("{:.1%}", na_rep="–"), width="stretch")
 

@@ -4,14 +4,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import embedders
 import wordlists
 from charts.compare import agreement_heatmap, group_colours, panel
 from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import embed_items, embedder_for, load_embedder, projected, projection_controls, show_items
+from ui.common import (embed_items, embedder_for, load_embedder, method_title, method_titles, projected,
+                       projection_controls, show_items)
 from ui.page_frame import ensure_app_frame
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
 from ui.sidebar import current_word_list
@@ -48,7 +48,7 @@ def fill_order(methods: list[str], reference: str | None) -> list[str]:
 
 def embedded(name: str, items: list[str]) -> EmbeddingResult | None:
     """The method's vectors for the list, after loading it with progress; says which items it lacks."""
-    title = embedders.title(name)
+    title = method_title(name)
     if load_embedder(name) is None:
         return None
     result = embed_items(name, tuple(items))
@@ -66,9 +66,9 @@ def aligned_to(reference: tuple[str, list[str], np.ndarray], words: list[str], c
     name, reference_words, reference_coords = reference
     moved, shared = align_to_words(reference_words, reference_coords, words, coords)
     if shared < MIN_SHARED_POINTS:
-        st.caption(f"Not aligned: only {shared} word{'s' if shared != 1 else ''} in common with {embedders.title(name)}.")
+        st.caption(f"Not aligned: only {shared} word{'s' if shared != 1 else ''} in common with {method_title(name)}.")
     else:
-        st.caption(f"Rotated and scaled onto {embedders.title(name)} using {shared} shared words.")
+        st.caption(f"Rotated and scaled onto {method_title(name)} using {shared} shared words.")
     return moved
 
 
@@ -83,8 +83,9 @@ if len(word_list) > COMPARE_LIMIT:
     st.warning(f"Comparing several methods side by side takes at most {COMPARE_LIMIT:,} items: this page uses "
                f"the first {COMPARE_LIMIT:,} of your {len(word_list):,}. Explore shows them all, one method at a time.")
     word_list = wordlists.WordList(word_list.items[:COMPARE_LIMIT], word_list.groups[:COMPARE_LIMIT])
+titles = method_titles()
 methods = st.multiselect(
-    "Methods", embedders.available(), default=DEFAULT_METHODS, format_func=embedders.title, key="compare_methods"
+    "Methods", list(titles), default=DEFAULT_METHODS, format_func=titles.get, key="compare_methods"
 )
 settings = projection_controls(key="compare_projection")
 align_column, reference_column, highlight_column, k_column = st.columns([1.2, 1, 1, 0.8])
@@ -94,7 +95,7 @@ aligned = align_column.toggle(
     "they share), so that the same word sits in a comparable place. The shapes themselves do not change.",
 )
 reference_name = reference_column.selectbox(
-    "Reference panel", methods, format_func=embedders.title, key="compare_reference", disabled=not aligned,
+    "Reference panel", methods, format_func=titles.get, key="compare_reference", disabled=not aligned,
     index=methods.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in methods else 0,
 )
 highlight = highlight_column.selectbox(
@@ -120,7 +121,7 @@ slots = {}
 for start in range(0, len(methods), PANELS_PER_ROW):
     for column, name in zip(st.columns(PANELS_PER_ROW), methods[start : start + PANELS_PER_ROW]):
         slots[name] = column.container(border=True).empty()
-        slots[name].caption(f"{embedders.title(name)}: waiting for the panels before it…")
+        slots[name].caption(f"{method_title(name)}: waiting for the panels before it…")
 
 reference_layout = None  # (method, words, coordinates) once the reference panel is drawn
 embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
@@ -140,14 +141,14 @@ for name in fill_order(methods, reference_name if aligned else None):
             coords = aligned_to(reference_layout, result.words, coords)
         figure = panel(
             coords, result.words, [group_of.get(word, "") for word in result.words], colours,
-            highlight=[highlight] if highlight in result.words else [], title=embedders.title(name),
+            highlight=[highlight] if highlight in result.words else [], title=method_title(name),
         )
         st.plotly_chart(figure, key=f"compare_chart_{name}")
         # Measured on the projection itself: alignment moves points rigidly and changes no neighbour.
         show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, compact=True)
     embeddings[name] = (result.words, result.vectors)
 if aligned and reference_layout is None:
-    st.info(f"{embedders.title(reference_name)} has nothing to draw, so the panels are not aligned.")
+    st.info(f"{method_title(reference_name)} has nothing to draw, so the panels are not aligned.")
 
 st.subheader("Neighbour agreement")
 st.caption(
@@ -160,17 +161,17 @@ if len(compared) < 2:
     st.info("Neighbour agreement needs at least two methods with vectors.")
     st.stop()
 first_column, second_column = st.columns(2)
-first = first_column.selectbox("First method", compared, format_func=embedders.title, key="compare_first",
+first = first_column.selectbox("First method", compared, format_func=titles.get, key="compare_first",
                                index=compared.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in compared else 0)
 others = [name for name in compared if name != first]
-second = second_column.selectbox("Second method", others, format_func=embedders.title, key="compare_second",
+second = second_column.selectbox("Second method", others, format_func=titles.get, key="compare_second",
                                  index=others.index(PREFERRED_SECOND) if PREFERRED_SECOND in others else 0)
 try:
     table = neighbour_overlap(*embeddings[first], *embeddings[second], k)
 except ValueError as error:
     st.info(f"The neighbour table cannot be computed. {error}")
 else:
-    first_title, second_title = embedders.title(first), embedders.title(second)
+    first_title, second_title = method_title(first), method_title(second)
     st.caption(
         f"{len(table)} words that both methods have; mean overlap {table['overlap'].mean():.2f} (unrelated "
         f"neighbourhoods would give about {chance_overlap(len(table), k):.2f}). The words whose neighbourhoods "
@@ -186,7 +187,7 @@ else:
 
 st.markdown("**Mean overlap for every pair of methods**")
 matrix = cached_overlap_matrix({name: embeddings[name] for name in compared}, k)  # in the order chosen
-st.plotly_chart(agreement_heatmap(matrix, {name: embedders.title(name) for name in matrix.index}), key="compare_heatmap")
+st.plotly_chart(agreement_heatmap(matrix, {name: method_title(name) for name in matrix.index}), key="compare_heatmap")
 notes = []
 if why_not_computable(len(word_list), k) is None:
     notes.append(f"Methods whose neighbours had nothing to do with each other would score about "

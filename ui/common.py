@@ -10,6 +10,7 @@ import streamlit as st
 
 import embedders
 from embedders import EmbeddingResult, Embedder, Progress
+from embedders.uploaded import UPLOADED_PREFIX
 from projection import (PROJECTION_METHODS, UMAP_METRICS, UMAP_MIN_POINTS, NeighbourGraph, ProjectionResult, graph_k,
                         neighbour_graph, plan_projection, run_projection)
 from projection.quality import original_metric
@@ -17,14 +18,41 @@ from projection.reducers import expected_umap_seconds
 from projection.umap_worker import umap_worker
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
+from ui.uploads import session_uploads, uploaded_methods
 
 DEFAULT_METHOD = "glove"
 
 
+def method_titles() -> dict[str, str]:
+    """Every method this session can use, name -> title: the registered ones, then its own uploaded sets.
+
+    Pass ``.get`` of it as a widget's ``format_func``: a plain lookup that needs no session.
+    """
+    return {name: method_title(name) for name in embedders.available() + list(uploaded_methods())}
+
+
+def method_title(name: str) -> str:
+    """The display title of a registered or uploaded method."""
+    uploaded = uploaded_methods().get(name)
+    if uploaded:
+        return uploaded.title
+    if name.startswith(UPLOADED_PREFIX):
+        return "A vectors file you removed"  # still named by results kept from before
+    return embedders.title(name)
+
+
 def method_picker(label: str = "Embedding method", key: str = "method", default: str = DEFAULT_METHOD) -> str:
-    """A select box over all registered methods; returns the method name."""
-    names = embedders.available()
-    return st.selectbox(label, names, index=names.index(default), format_func=embedders.title, key=key)
+    """A select box over every method of this session; a vectors file just uploaded comes selected."""
+    titles = method_titles()
+    names = list(titles)
+    uploads = session_uploads()
+    if uploads.just_added in names:
+        st.session_state[key], uploads.just_added = uploads.just_added, None
+    elif st.session_state.get(key) not in (None, *names):
+        del st.session_state[key]  # an uploaded set the user has removed
+    # No index once the key holds a value: Streamlit warns when a default and a set value meet.
+    index = None if key in st.session_state else names.index(default)
+    return st.selectbox(label, names, index=index, format_func=titles.get, key=key)
 
 
 def projection_controls(key: str = "projection") -> dict:
@@ -52,8 +80,9 @@ def projection_controls(key: str = "projection") -> dict:
 
 
 def embedder_for(name: str) -> Embedder:
-    """The shared embedder for ``name``, trained on the corpus chosen in the sidebar if it learns from one."""
-    return embedders.get(name, corpus=current_corpus())
+    """This session's uploaded set ``name``, or the shared embedder, trained on the sidebar's corpus if it learns from one."""
+    uploaded = uploaded_methods().get(name)
+    return uploaded if uploaded else embedders.get(name, corpus=current_corpus())
 
 
 def load_with_progress(title: str, load: Callable[[Progress], None], expanded: bool = True) -> bool:

@@ -7,11 +7,15 @@ import streamlit as st
 import wordlists
 from embedders.corpus import Corpus, CorpusError, corpus_from_text
 from settings import MAX_ITEMS, MAX_UPLOAD_ITEMS
+from ui.uploads import uploaded_methods
 
 WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"
 CORPUS_KEY = "corpus"
 SOURCES = ("Preset", "Type a list", "Upload a file")
+#: Offered once the session holds an uploaded vectors file: draw the file's own words.
+VECTORS_SOURCE = "My vectors"
+VECTOR_ROWS = {"all": "All", "first": "The first N", "sample": "A random sample of N"}
 TEXT_HELP = (
     "One item per line, or one line of comma-separated items. Add a group after a comma or a tab "
     "(`king, royalty`); lines with several commas are kept whole, as sentences."
@@ -22,7 +26,10 @@ def word_list_sidebar() -> wordlists.WordList:
     """Draw the word-list controls in the sidebar and store the parsed list in the session."""
     with st.sidebar:
         st.subheader("Word list")
-        source = st.radio("Source", SOURCES, horizontal=True, key="word_list_source", label_visibility="collapsed")
+        sources = SOURCES + ((VECTORS_SOURCE,) if uploaded_methods() else ())
+        if st.session_state.get("word_list_source") not in (None, *sources):
+            del st.session_state["word_list_source"]  # its vectors file was removed
+        source = st.radio("Source", sources, horizontal=True, key="word_list_source", label_visibility="collapsed")
         lowercase = st.checkbox(
             "Lower-case every item",
             value=True,
@@ -39,7 +46,7 @@ def word_list_sidebar() -> wordlists.WordList:
         word_list = current_word_list()
         _clear_added_items_button()
         groups = len({g for g in word_list.groups if g})
-        limit = MAX_UPLOAD_ITEMS if source == "Upload a file" else MAX_ITEMS
+        limit = MAX_ITEMS if source in ("Preset", "Type a list") else MAX_UPLOAD_ITEMS
         st.caption(f"{len(word_list):,} items" + (f" in {groups} groups" if groups else "") + f" (limit {limit:,}).")
         for note in word_list.notes:
             st.warning(note)
@@ -102,6 +109,8 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
             "Preset", wordlists.preset_names(), format_func=wordlists.preset_title, key="word_list_preset"
         )
         return wordlists.load_preset(name, lowercase)
+    if source == VECTORS_SOURCE:
+        return _rows_of_uploaded_vectors()
     if source == "Type a list":
         text = st.text_area("Items", value="king\nqueen\nman\nwoman", height=200, key="word_list_text", help=TEXT_HELP)
         return wordlists.parse_text(text, lowercase)
@@ -115,6 +124,21 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
         st.info("Choose a file; until then the list is empty.")
         return wordlists.WordList([], [])
     return wordlists.parse_upload(upload.getvalue(), upload.name, lowercase)
+
+
+def _rows_of_uploaded_vectors() -> wordlists.WordList:
+    """The words of one of this session's vectors files: all, the first N or a random sample."""
+    methods = uploaded_methods()
+    name = st.selectbox("Vectors file", list(methods), format_func=lambda n: methods[n].filename, key="word_list_vectors")
+    vector_set = methods[name].vector_set
+    rows = st.radio("Rows", list(VECTOR_ROWS), format_func=VECTOR_ROWS.get, horizontal=True, key="word_list_vector_rows")
+    count = len(vector_set.words)
+    if rows != "all":
+        count = int(st.number_input("N", 1, min(count, MAX_UPLOAD_ITEMS), min(count, 1000), key="word_list_vector_count"))
+    columns = [] if vector_set.metadata is None else [str(c) for c in vector_set.metadata.columns]
+    colour = st.selectbox("Colour by", [None, *columns], format_func=lambda c: c or "(nothing)",
+                          key="word_list_vector_colour")
+    return wordlists.from_vector_set(vector_set, rows, count, group_column=colour)
 
 
 def _clear_added_items_button() -> None:
