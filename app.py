@@ -5,6 +5,7 @@ import streamlit as st
 from projection.umap_worker import umap_worker
 from ui.common import umap_status_caption
 from ui.sidebar import corpus_sidebar, word_list_sidebar
+from ui.uploads import vectors_sidebar
 
 st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide")
 
@@ -14,9 +15,11 @@ pages = [
     st.Page("pages/compare.py", title="Compare methods", icon=":material/view_module:"),
     st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
     st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
+    st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
 ]
 page = st.navigation(pages)
 word_list_sidebar()
+vectors_sidebar()
 corpus_sidebar()
 try:
     page.run()

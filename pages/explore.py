@@ -10,6 +10,7 @@ from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
 from ui.common import (embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls,
                        shared_graph, show_items)
+from ui.exports import export_buttons
 from ui.quality import show_projection_quality
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import add_items, current_corpus, current_word_list
@@ -83,10 +84,11 @@ for note in projection.notes:
 rows = projection.rows if projection.rows is not None else np.arange(count)
 shown_words = [result.words[i] for i in rows]
 group_of = word_list.group_of()
+shown_groups = [group_of.get(word, "") for word in shown_words]
 chart = scatter_chart(
     projection.coords,
     shown_words,
-    [group_of.get(word, "") for word in shown_words],
+    shown_groups,
     highlight=[found] if found else [],
     centre_on=found or None,
     title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings['dims']}D",
@@ -98,6 +100,8 @@ st.caption(
     "Positions come from the projection; distances on the chart only approximate those between the "
     "original vectors. Neighbours and similarities below use the original vectors (cosine)."
 )
+export_buttons("explore", f"{embedder.title}-{projection.method}-{settings['dims']}d", shown_words, shown_groups,
+               projection.coords, chart.figure, vectors=result.vectors[rows])
 # After the chart, so the picture never waits for its distortion numbers.
 graph = None
 if projection.rows is None and count > 2:
