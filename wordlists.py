@@ -93,12 +93,12 @@ def parse_text(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS) -
     return clean(pairs, lowercase, max_items)
 
 
-def parse_csv(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
-    """Parse CSV text: a ``word`` (or text/sentence…) column and an optional ``group`` column.
+def parse_csv(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS, delimiter: str = ",") -> WordList:
+    """Parse CSV text (TSV with ``delimiter="\\t"``): a ``word`` (or text/sentence…) column, an optional ``group`` one.
 
     Without a recognised header, the first column holds items and the second groups.
     """
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
     if not rows:
         return WordList([], [], ["The file is empty."])
     header = [cell.strip().lower() for cell in rows[0]]
@@ -115,8 +115,12 @@ def parse_csv(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS) ->
     return clean([(cell(row, item_column), cell(row, group_column)) for row in body], lowercase, max_items)
 
 
-def decode_upload(data: bytes, filename: str) -> str:
-    """Text of an uploaded file, or a ``WordListError`` saying why it cannot be read."""
+def decode_upload(data: bytes, filename: str, notes: list[str] | None = None) -> str:
+    """Text of an uploaded file, or a ``WordListError`` saying why it cannot be read.
+
+    Text that is not UTF-8 is read as Windows-1252 (or Latin-1, which reads any byte), the
+    usual encodings of older files; a note appended to ``notes`` says so.
+    """
     if len(data) > MAX_UPLOAD_BYTES:
         raise WordListError(
             f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB."
@@ -131,15 +135,28 @@ def decode_upload(data: bytes, filename: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise WordListError(f"{filename} is not UTF-8 text (byte {error.start} cannot be read).") from None
+        bad_byte = error.start
+    try:
+        text, encoding = data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "Latin-1"  # decodes any byte
+    if notes is not None:
+        notes.append(f"{filename} is not UTF-8 (byte {bad_byte:,} is not valid UTF-8), so it was read as "
+                     f"{encoding}: check that accented letters look right, or save the file as UTF-8.")
+    return text
 
 
 def parse_upload(data: bytes, filename: str, lowercase: bool = False, max_items: int = MAX_UPLOAD_ITEMS) -> WordList:
-    """Parse an uploaded ``.csv`` (columns) or ``.txt`` (like typed text) file."""
-    text = decode_upload(data, filename)
-    if filename.lower().endswith(".csv"):
-        return parse_csv(text, lowercase, max_items)
-    return parse_text(text, lowercase, max_items)
+    """Parse an uploaded ``.csv`` or ``.tsv`` file (columns) or ``.txt`` file (like typed text)."""
+    notes: list[str] = []
+    text = decode_upload(data, filename, notes)
+    name = filename.lower()
+    if name.endswith((".csv", ".tsv")):
+        parsed = parse_csv(text, lowercase, max_items, delimiter="\t" if name.endswith(".tsv") else ",")
+    else:
+        parsed = parse_text(text, lowercase, max_items)
+    parsed.notes[:0] = notes
+    return parsed
 
 
 def from_vector_set(vector_set, rows: str = "all", count: int | None = None, group_column: str | None = None,

@@ -46,8 +46,13 @@ def test_uploads_are_decoded_or_refused_with_a_reason():
     assert wordlists.parse_upload("\ufeffword,group\nking,royalty".encode(), "list.csv").items == ["king"]
     assert wordlists.parse_upload(b"king\nqueen", "list.txt").items == ["king", "queen"]
     assert wordlists.parse_upload("king\nqueen".encode("utf-16"), "list.txt").items == ["king", "queen"]
-    with pytest.raises(wordlists.WordListError, match="not UTF-8"):
-        wordlists.parse_upload("café\nnaïve".encode("latin-1"), "list.txt")
+    windows = wordlists.parse_upload("café\nnaïve\n“quoted”".encode("cp1252"), "list.txt")
+    assert windows.items == ["café", "naïve", "“quoted”"]  # read as Windows-1252, and said so
+    assert "list.txt is not UTF-8" in windows.notes[0] and "Windows-1252" in windows.notes[0]
+    latin = wordlists.parse_upload(b"caf\xe9\n\x81", "list.txt")  # 0x81 is not Windows-1252
+    assert latin.items == ["café", "\x81"] and "Latin-1" in latin.notes[0]
+    tsv = wordlists.parse_upload(b"word\tgroup\nNew York, NY\tcity\nParis\tcity\n", "places.tsv")
+    assert tsv.items == ["New York, NY", "Paris"] and tsv.groups == ["city", "city"]
     with pytest.raises(wordlists.WordListError, match="binary"):
         wordlists.parse_upload(b"\x89PNG\r\n\x1a\n\x00\x00", "picture.txt")
 

@@ -7,6 +7,7 @@ import streamlit as st
 import wordlists
 from embedders.corpus import Corpus, CorpusError, corpus_from_text
 from settings import MAX_ITEMS, MAX_UPLOAD_ITEMS
+from ui.session_cache import remembered
 from ui.uploads import uploaded_methods
 
 WORD_LIST_KEY = "word_list"
@@ -65,7 +66,10 @@ def corpus_sidebar() -> Corpus | None:
         corpus = None
         if upload is not None:
             try:
-                corpus = _corpus_from_upload(upload.getvalue(), upload.name)
+                corpus, notes = remembered("corpus", (upload.file_id,),
+                                           lambda: _corpus_from_upload(upload.getvalue(), upload.name))
+                for note in notes:
+                    st.warning(note)
                 st.text(corpus.describe())
             except (wordlists.WordListError, CorpusError) as error:
                 st.error(str(error))
@@ -78,9 +82,11 @@ def current_corpus() -> Corpus | None:
     return st.session_state.get(CORPUS_KEY)
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the corpus…")
-def _corpus_from_upload(data: bytes, filename: str) -> Corpus:
-    return corpus_from_text(wordlists.decode_upload(data, filename), name=filename)
+def _corpus_from_upload(data: bytes, filename: str) -> tuple[Corpus, list[str]]:
+    """The corpus and notes on its decoding; kept per session (an upload never enters a shared cache)."""
+    notes: list[str] = []
+    with st.spinner("Reading the corpus…"):
+        return corpus_from_text(wordlists.decode_upload(data, filename, notes), name=filename), notes
 
 
 def current_word_list() -> wordlists.WordList:
@@ -115,10 +121,11 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
         text = st.text_area("Items", value="king\nqueen\nman\nwoman", height=200, key="word_list_text", help=TEXT_HELP)
         return wordlists.parse_text(text, lowercase)
     upload = st.file_uploader(
-        "A .txt or .csv file",
-        type=["txt", "csv"],
+        "A .txt, .csv or .tsv file",
+        type=["txt", "csv", "tsv"],
         key="word_list_upload",
-        help=f"CSV: a `word` column and an optional `group` column. TXT: like typed text. Up to {MAX_UPLOAD_ITEMS:,} items.",
+        help=f"CSV or TSV: a `word` column and an optional `group` column. TXT: like typed text. Up to {MAX_UPLOAD_ITEMS:,} "
+        "items. Text that is not UTF-8 is read as Windows-1252, with a note.",
     )
     if upload is None:
         st.info("Choose a file; until then the list is empty.")
