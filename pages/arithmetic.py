@@ -2,6 +2,7 @@
 
 import time
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +14,7 @@ from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evalua
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
 from ui.common import embed_items, load_embedder, method_picker, method_title, show_items
+from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import current_word_list
 
@@ -237,9 +239,11 @@ def axes_section() -> None:
     for note in placed.notes:
         st.info(note)
     group_of = word_list.group_of()
-    figure = axes_chart(placed.words, [group_of.get(w, "") for w in placed.words], placed.x, placed.y,
-                        placed.x_label, placed.y_label, title=f"{embedder.title} · semantic axes")
+    groups = [group_of.get(w, "") for w in placed.words]
+    figure = axes_chart(placed.words, groups, placed.x, placed.y, placed.x_label, placed.y_label,
+                        title=f"{embedder.title} · semantic axes")
     st.plotly_chart(figure, key="axes_chart")
+    export_buttons("axes", f"{embedder.title}-axes", placed.words, groups, np.column_stack([placed.x, placed.y]), figure)
     st.caption("Both coordinates are projections of the original vectors onto fixed directions: nothing is "
                "fitted to make the picture look tidy, so what you see is what the embedding says.")
 

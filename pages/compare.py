@@ -12,6 +12,7 @@ from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
 from ui.common import (embed_items, embedder_for, load_embedder, method_title, method_titles, projected,
                        projection_controls, show_items)
+from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
 from ui.sidebar import current_word_list
@@ -139,11 +140,12 @@ for name in fill_order(methods, reference_name if aligned else None):
             reference_layout = (name, result.words, coords)
         elif reference_layout:
             coords = aligned_to(reference_layout, result.words, coords)
-        figure = panel(
-            coords, result.words, [group_of.get(word, "") for word in result.words], colours,
-            highlight=[highlight] if highlight in result.words else [], title=method_title(name),
-        )
+        groups = [group_of.get(word, "") for word in result.words]
+        figure = panel(coords, result.words, groups, colours, highlight=[highlight] if highlight in result.words else [],
+                       title=method_title(name))
         st.plotly_chart(figure, key=f"compare_chart_{name}")
+        export_buttons(f"compare_{name}", f"{method_title(name)}-{settings['method']}", result.words, groups, coords,
+                       figure, vectors=result.vectors)
         # Measured on the projection itself: alignment moves points rigidly and changes no neighbour.
         show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, compact=True)
     embeddings[name] = (result.words, result.vectors)

@@ -19,6 +19,7 @@ from transformer_inside.context import ContextVectors, contextual_vectors, parse
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
 from ui.common import load_embedder, load_with_progress, projected, show_items
+from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 
 ensure_app_frame()
@@ -175,11 +176,12 @@ def context_section() -> None:
     numbers = [o.sentence_index + 1 for o in result.occurrences]
     where = "input embeddings (layer 0)" if layer == 0 else f"after layer {layer} of {result.layers}"
     chart, lines = st.columns([3, 2])
-    chart.plotly_chart(
-        context_scatter(projection.coords, [o.sentence for o in result.occurrences], groups, numbers,
-                        title=f"{target} · {where} · {PROJECTION_METHODS[projection.method]}"),
-        key="context_chart",
-    )
+    sentences = [o.sentence for o in result.occurrences]
+    figure = context_scatter(projection.coords, sentences, groups, numbers,
+                             title=f"{target} · {where} · {PROJECTION_METHODS[projection.method]}")
+    chart.plotly_chart(figure, key="context_chart")
+    with chart:
+        export_buttons("context", f"{target}-layer-{layer}", sentences, groups, projection.coords, figure, vectors=vectors)
     chart.caption("Each point is one occurrence, numbered by its sentence; hover to read the sentence. "
                   "Move the layer slider: at layer 0 the points differ only by position, deeper layers pull the senses apart.")
     table = sense_similarity(result)

@@ -13,7 +13,8 @@ import streamlit as st
 
 def export_buttons(key: str, name: str, words: Sequence[str], groups: Sequence[str], coords: np.ndarray,
                    figure: go.Figure, vectors: np.ndarray | None = None) -> None:
-    """Coordinates as CSV, vectors and metadata as the Projector's TSV pair, the chart as interactive HTML.
+    """A "Download" menu: coordinates as CSV, the chart as interactive HTML, and the vectors and
+    metadata as the Projector's TSV pair when given.
 
     Files are built only when a button is pressed (``data`` is a function), so that a
     page with 100,000 points does not build them on every rerun.
@@ -22,23 +23,23 @@ def export_buttons(key: str, name: str, words: Sequence[str], groups: Sequence[s
 
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "chart"
     words, groups = list(words), list(groups)
-    columns = st.columns(4 if vectors is not None else 2)
-    columns[0].download_button(
+    menu = st.popover("Download", icon=":material/download:")
+    menu.download_button(
         "Coordinates (CSV)", lambda: vectorfiles.to_coordinates_csv(words, coords, groups), f"{stem}-coordinates.csv",
         "text/csv", key=f"{key}_export_csv", on_click="ignore", icon=":material/download:",
         help="x, y (and z) of every point on the chart, with its word and group; opens in a spreadsheet, "
-             "and comes back in under Your own vectors → precomputed coordinates.")
-    columns[1].download_button(
+             "and the Your coordinates page draws it again.")
+    menu.download_button(
         "Chart (HTML)", lambda: figure.to_html(include_plotlyjs=True, full_html=True), f"{stem}.html", "text/html",
         key=f"{key}_export_html", on_click="ignore", icon=":material/download:",
         help="This chart as a standalone interactive page (zoom, hover), with no app or internet needed.")
     if vectors is not None:
         metadata = pd.DataFrame({"group": groups}) if any(groups) else None
-        columns[2].download_button(
+        menu.download_button(
             "Vectors (TSV)", lambda: vectorfiles.to_projector_tsv(words, vectors, metadata)[0], f"{stem}-vectors.tsv",
             "text/tab-separated-values", key=f"{key}_export_vectors", on_click="ignore", icon=":material/download:",
             help="The original vectors, one row per word, for the TensorFlow Embedding Projector or this app.")
-        columns[3].download_button(
+        menu.download_button(
             "Metadata (TSV)", lambda: vectorfiles.to_projector_tsv(words, vectors, metadata)[1],
             f"{stem}-metadata.tsv", "text/tab-separated-values", key=f"{key}_export_metadata", on_click="ignore",
             icon=":material/download:", help="The words (and groups) matching the vectors file row by row.")

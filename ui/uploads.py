@@ -27,12 +27,17 @@ class SessionUploads:
     seen: dict[str, str] = field(default_factory=dict)
     #: The method to select in the next method picker: the one just uploaded.
     just_added: str | None = None
+    #: The set read from each vectors file (by upload id): adding its metadata replaces it.
+    read_from: dict[str, str] = field(default_factory=dict)
     #: Titles of the sets dropped to make room for the last one.
     dropped: list[str] = field(default_factory=list)
 
-    def add(self, embedder: UploadedVectorsEmbedder) -> None:
-        """Keep ``embedder``; drop the oldest sets beyond the session's memory budget (listed in ``dropped``)."""
+    def add(self, embedder: UploadedVectorsEmbedder, replacing: str | None = None) -> None:
+        """Keep ``embedder`` (instead of the set named ``replacing``, read before from the same file);
+        drop the oldest sets beyond the session's memory budget (listed in ``dropped``)."""
         self.methods.pop(embedder.name, None)
+        if replacing is not None:
+            self.methods.pop(replacing, None)
         self.methods[embedder.name] = embedder
         self.just_added = embedder.name
         self.dropped = []
@@ -103,5 +108,7 @@ def _read(upload, metadata, uploads: SessionUploads, vectorfiles) -> str:
         bar.empty()
         return f"error:{error}"
     bar.empty()
-    uploads.add(UploadedVectorsEmbedder(vector_set, upload.name))
+    embedder = UploadedVectorsEmbedder(vector_set, upload.name)
+    uploads.add(embedder, replacing=uploads.read_from.get(upload.file_id))
+    uploads.read_from[upload.file_id] = embedder.name
     return "ok"
