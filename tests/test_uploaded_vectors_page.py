@@ -88,3 +88,13 @@ def test_the_coordinates_page_draws_a_file_as_it_is_and_names_a_bad_line():
     app.file_uploader(key="coordinates_upload").set_value(("bad.csv", b"word,x,y\nnorth,0,1\nsouth,zero,-1\n", "text/csv"))
     app.run()
     assert not app.exception and "bad.csv" in app.error[0].value and "3" in app.error[0].value
+
+
+def test_streamlit_accepts_uploads_as_large_as_the_vectors_file_limit():
+    import tomllib
+    from pathlib import Path
+
+    from settings import MAX_VECTOR_FILE_BYTES
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_VECTOR_FILE_BYTES

@@ -63,7 +63,7 @@ def test_an_uploaded_csv_word_list_is_drawn_with_its_groups(page):
     page.get_by_text("Upload a file").click()
     wait_until_idle(page)
     csv = b"word,group\ncat,animal\ndog,animal\nhorse,animal\ncar,vehicle\ntruck,vehicle\nbus,vehicle\n"
-    upload(page, "A .txt or .csv file", "animals.csv", csv)
+    upload(page, "A .txt, .csv or .tsv file", "animals.csv", csv)
     wait_until_idle(page)
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot g.textpoint text').length === 6")
     assert chart_text(page) == {"cat", "dog", "horse", "car", "truck", "bus"}
