@@ -23,8 +23,9 @@ class SessionUploads:
     """This session's uploaded vector sets by method name (oldest first), and what it has read."""
 
     methods: dict[str, UploadedVectorsEmbedder] = field(default_factory=dict)
-    #: Upload ids already read (or refused), so that reruns do not read a file again.
-    seen: dict[str, str] = field(default_factory=dict)
+    #: Upload ids already read, with the error message of those refused (None when read):
+    #: reruns neither read a file again nor forget why it was refused.
+    read: dict[str, str | None] = field(default_factory=dict)
     #: The method to select in the next method picker: the one just uploaded.
     just_added: str | None = None
     #: The set read from each vectors file (by upload id): adding its metadata replaces it.
@@ -79,12 +80,12 @@ def vectors_sidebar() -> None:
                                         key="vectors_metadata_upload")
         if upload is not None:
             upload_id = f"{upload.file_id}/{metadata.file_id if metadata else ''}"
-            if upload_id not in uploads.seen:
-                uploads.seen[upload_id] = _read(upload, metadata, uploads, vectorfiles)
-                if uploads.seen[upload_id] == "ok":
+            if upload_id not in uploads.read:
+                uploads.read[upload_id] = _read(upload, metadata, uploads, vectorfiles)
+                if uploads.read[upload_id] is None:
                     st.rerun()  # so that the word list and method pickers above offer the new set
-            if uploads.seen[upload_id].startswith("error:"):
-                st.error(uploads.seen[upload_id].removeprefix("error:"))
+            if uploads.read[upload_id] is not None:
+                st.error(uploads.read[upload_id])
         for title in uploads.dropped:
             st.warning(f"{title} was removed to keep your uploads within {MAX_SESSION_UPLOAD_BYTES / 2**20:,.0f} MB.")
         for name, embedder in list(uploads.methods.items()):
@@ -94,8 +95,8 @@ def vectors_sidebar() -> None:
                 st.rerun()
 
 
-def _read(upload, metadata, uploads: SessionUploads, vectorfiles) -> str:
-    """Read one upload into the session; returns "ok" or "error:<message>" (shown on every rerun)."""
+def _read(upload, metadata, uploads: SessionUploads, vectorfiles) -> str | None:
+    """Read one upload into the session; None, or the message saying why it was refused."""
     bar = st.progress(0.0, text=f"Reading {upload.name}…")
     try:
         vector_set = vectorfiles.read_vectors(
@@ -106,9 +107,9 @@ def _read(upload, metadata, uploads: SessionUploads, vectorfiles) -> str:
         )
     except vectorfiles.VectorFileError as error:
         bar.empty()
-        return f"error:{error}"
+        return str(error)
     bar.empty()
     embedder = UploadedVectorsEmbedder(vector_set, upload.name)
     uploads.add(embedder, replacing=uploads.read_from.get(upload.file_id))
     uploads.read_from[upload.file_id] = embedder.name
-    return "ok"
+    return None
