@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/compare.py", title="Compare methods", icon=":material/view_module:"),
     st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
     st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
+    st.Page("pages/search.py", title="Similarity search", icon=":material/search:"),
     st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
 ]
 page = st.navigation(pages)

@@ -1,0 +1,144 @@
+"""A vector index for similarity search: the retrieval step of retrieval-augmented generation.
+
+FAISS over unit vectors, so that inner product is cosine similarity: exact search
+(``IndexFlatIP``, every vector compared) or HNSW (``IndexHNSWFlat``, a graph walked
+greedily: far fewer comparisons, a few neighbours missed). Indexes are written with
+``faiss.write_index`` (a plain file, not a pickle) and read back on later starts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from embedders.base import Progress, no_progress
+from embedders.similarity import unit_rows
+
+INDEX_KINDS = {"exact": "Exact (compare with every vector)", "hnsw": "HNSW (approximate graph search)"}
+#: HNSW defaults: links per node (M), candidate list while building and while searching.
+DEFAULT_LINKS = 16
+DEFAULT_BUILD_DEPTH = 40
+DEFAULT_SEARCH_DEPTH = 64
+#: Vectors added per step while building, for the progress bar.
+ADD_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """Which index to build: ``kind`` "exact" or "hnsw", and HNSW's M and efConstruction."""
+
+    kind: str = "hnsw"
+    links: int = DEFAULT_LINKS
+    build_depth: int = DEFAULT_BUILD_DEPTH
+
+    def file_name(self, name: str, rows: int, dimension: int) -> str:
+        """A file name that changes with everything the index depends on."""
+        shape = f"{rows}x{dimension}"
+        if self.kind == "exact":
+            return f"{name}-exact-{shape}.faiss"
+        return f"{name}-hnsw-M{self.links}-efc{self.build_depth}-{shape}.faiss"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Row ``i`` holds the ``k`` best matches of query ``i``, best first, with cosine similarities."""
+
+    indices: np.ndarray
+    similarities: np.ndarray
+    seconds_per_query: float
+
+
+class VectorIndex:
+    """A FAISS index over the unit-length rows of a matrix."""
+
+    def __init__(self, faiss_index, settings: IndexSettings, build_seconds: float) -> None:
+        self.faiss_index = faiss_index
+        self.settings = settings
+        self.build_seconds = build_seconds
+
+    def __len__(self) -> int:
+        return self.faiss_index.ntotal
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, settings: IndexSettings = IndexSettings(),
+              progress: Progress = no_progress) -> VectorIndex:
+        """Index ``vectors`` (any length; zero rows match nothing), reporting progress while adding."""
+        import faiss
+
+        unit = np.ascontiguousarray(unit_rows(vectors, dtype=np.float32))
+        dimension = unit.shape[1]
+        if settings.kind == "exact":
+            index = faiss.IndexFlatIP(dimension)
+        elif settings.kind == "hnsw":
+            index = faiss.IndexHNSWFlat(dimension, settings.links, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = settings.build_depth
+        else:
+            raise ValueError(f"Unknown index kind {settings.kind!r}; choose one of: {', '.join(INDEX_KINDS)}.")
+        started = time.perf_counter()
+        for start in range(0, len(unit), ADD_BATCH):
+            progress(start / max(len(unit), 1), f"Indexing {start:,} of {len(unit):,} vectors…")
+            index.add(unit[start : start + ADD_BATCH])
+        progress(1.0, f"Indexed {len(unit):,} vectors.")
+        return cls(index, settings, time.perf_counter() - started)
+
+    @classmethod
+    def load_or_build(cls, folder: Path, name: str, vectors: np.ndarray, settings: IndexSettings = IndexSettings(),
+                      progress: Progress = no_progress) -> VectorIndex:
+        """The index saved in ``folder`` for these settings and shape, or a new one, built and saved there.
+
+        For shared vectors only (a model's vocabulary): an upload's index must not reach the disk.
+        """
+        import faiss
+
+        path = Path(folder) / settings.file_name(name, *vectors.shape)
+        if path.exists():
+            started = time.perf_counter()
+            index = faiss.read_index(str(path))
+            if index.ntotal == len(vectors) and index.d == vectors.shape[1]:
+                return cls(index, settings, time.perf_counter() - started)
+        built = cls.build(vectors, settings, progress)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        faiss.write_index(built.faiss_index, str(partial))
+        partial.replace(path)  # a reader never sees a half-written file
+        return built
+
+    def search(self, queries: np.ndarray, k: int, search_depth: int = DEFAULT_SEARCH_DEPTH) -> SearchResult:
+        """The ``k`` rows most similar (cosine) to each query; HNSW walks ``search_depth`` candidates (efSearch)."""
+        import faiss
+
+        queries = np.ascontiguousarray(unit_rows(np.atleast_2d(queries), dtype=np.float32))
+        k = max(1, min(k, len(self)))
+        parameters = faiss.SearchParametersHNSW(efSearch=max(search_depth, k)) if self.settings.kind == "hnsw" else None
+        started = time.perf_counter()
+        similarities, indices = self.faiss_index.search(queries, k, params=parameters)
+        seconds = (time.perf_counter() - started) / len(queries)
+        return SearchResult(indices, similarities, seconds)
+
+
+def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
+    """The share of the true ``k`` nearest (rows of ``truth``) that ``found`` also returned, averaged over rows."""
+    found, truth = np.atleast_2d(found), np.atleast_2d(truth)
+    hits = [len(set(f.tolist()) & set(t.tolist())) for f, t in zip(found, truth)]
+    return float(np.sum(hits) / truth.size)
+
+
+_shared: dict[tuple[str, IndexSettings], VectorIndex] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_index(name: str, vectors: np.ndarray, settings: IndexSettings = IndexSettings(),
+                 progress: Progress = no_progress) -> VectorIndex:
+    """The index of a shared model's vocabulary (``name``, e.g. "glove"): built once per server, saved
+    in the cache folder and read back on later starts. Never for an upload, which is one session's."""
+    from settings import cache_dir
+
+    key = (name, settings)
+    with _shared_lock:  # one build at a time: two sessions asking at once share it
+        if key not in _shared:
+            _shared[key] = VectorIndex.load_or_build(cache_dir() / "indexes", name, vectors, settings, progress)
+        return _shared[key]
