@@ -1,8 +1,11 @@
 """Search: a query against a vector store, exact or through an HNSW index: the retrieval step of RAG."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from charts.scatter import scatter_chart
+from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from ui.common import load_embedder, method_picker, progress_bar
 from ui.page_frame import ensure_app_frame
@@ -85,4 +88,12 @@ right.subheader("Exact, for comparison")
 right.caption(f"{exact.seconds_per_query * 1000:.2f} ms. Recall@{k} of the search on the left: {recall:.0%} "
               f"(the share of the exact top {k} it found).")
 right.dataframe(truth.assign(missed=~truth["word"].isin(found["word"])), hide_index=True, width="stretch")
+
+# The query among what was found, on a PCA map of their original vectors.
+missed = [w for w in truth["word"] if w not in set(found["word"])]
+shown = [key, *found["word"], *missed]
+groups = ["query", *["found"] * len(found), *["missed by the index"] * len(missed)]
+coords = run_projection(np.stack([embedder.keyed_vectors.get_vector(w) for w in shown]), "pca", 2).coords
+st.plotly_chart(scatter_chart(coords, shown, groups, highlight=[key], title=f"“{query}” and its {k} nearest · PCA").figure,
+                key="search_map")
 st.caption("No language model runs here: in RAG, the items found would be pasted into the model's prompt as context.")

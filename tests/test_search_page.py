@@ -1,6 +1,6 @@
 """The Similarity search page under AppTest, with real GloVe vectors."""
 
-from tests.app_runner import run_app
+from tests.app_runner import chart_specs, run_app
 
 
 def test_searching_glove_for_king_finds_royalty_with_exact_search():
@@ -9,6 +9,8 @@ def test_searching_glove_for_king_finds_royalty_with_exact_search():
     found, exact = app.dataframe[0].value, app.dataframe[1].value
     assert {"queen", "prince"} <= set(found["word"]) and "king" not in set(found["word"])
     assert list(found["word"]) == list(exact["word"]) and not exact["missed"].any()  # exact is its own reference
+    mapped = {word for trace in chart_specs(app)[0]["data"] for word in trace.get("customdata", [])}
+    assert mapped == {"king", *found["word"]}  # the query drawn among its results
 
 
 def test_hnsw_over_an_upload_reports_its_recall_against_exact_search(glove):
