@@ -16,6 +16,7 @@ pages = [
     st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
     st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
     st.Page("pages/search.py", title="Similarity search", icon=":material/search:"),
+    st.Page("pages/tradeoffs.py", title="What precision costs", icon=":material/compress:"),
     st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
 ]
 page = st.navigation(pages)
