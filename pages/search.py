@@ -7,7 +7,7 @@ import streamlit as st
 from charts.scatter import scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
-from ui.common import load_embedder, method_picker, progress_bar
+from ui.common import progress_bar, vocabulary_method_picker
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
 from ui.uploads import uploaded_methods
@@ -21,14 +21,7 @@ st.caption(
     "uses an index such as HNSW, which walks a graph instead of comparing with every vector: far faster, "
     "at the price of missing a few neighbours. Compare both here."
 )
-method = method_picker(key="search_method")
-embedder = load_embedder(method)
-if embedder is None:
-    st.stop()
-if not embedder.has_vocabulary:
-    st.info(f"{embedder.title} has no vocabulary of its own to search: choose GloVe, Word2Vec, FastText or "
-            "your own vectors.")
-    st.stop()
+method, embedder = vocabulary_method_picker("search_method", "to search")
 vectors = embedder.keyed_vectors.vectors
 words = embedder.keyed_vectors.index_to_key
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from tradeoffs import compression_table
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES
-from ui.common import load_embedder, method_picker, progress_bar
+from ui.common import progress_bar, vocabulary_method_picker
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
 
@@ -21,14 +21,7 @@ st.caption(
     f"and recall@{RECALL_K}, the share of each word's {RECALL_K} nearest neighbours at full precision "
     f"(cosine) that the smaller vectors still find, over {RECALL_QUERIES} random words."
 )
-method = method_picker(key="tradeoffs_method")
-embedder = load_embedder(method)
-if embedder is None:
-    st.stop()
-if not embedder.has_vocabulary:
-    st.info(f"{embedder.title} has no vocabulary of its own to compress: choose GloVe, Word2Vec, FastText "
-            "or your own vectors.")
-    st.stop()
+method, embedder = vocabulary_method_picker("tradeoffs_method", "to compress")
 vectors = embedder.keyed_vectors.vectors
 size = st.select_slider("Words", SIZES, value=SIZES[0], key="tradeoffs_size",
                         format_func=lambda n: f"all {len(vectors):,}" if n is None else f"the first {n:,}",

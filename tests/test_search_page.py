@@ -30,3 +30,10 @@ def test_hnsw_over_an_upload_reports_its_recall_against_exact_search(glove):
     assert not app.exception
     captions = " ".join(caption.value for caption in app.caption)
     assert "Recall@10" in captions and "over 1,000 vectors" in captions
+
+
+def test_a_method_without_a_vocabulary_says_what_to_choose_instead():
+    app = run_app("pages/search.py")
+    app.selectbox(key="search_method").set_value("tfidf").run()
+    assert not app.exception and not app.dataframe
+    assert "no vocabulary of its own to search" in app.info[0].value

@@ -55,6 +55,20 @@ def method_picker(label: str = "Embedding method", key: str = "method", default:
     return st.selectbox(label, names, index=index, format_func=titles.get, key=key)
 
 
+def vocabulary_method_picker(key: str, purpose: str) -> tuple[str, Embedder]:
+    """A method picker for pages that work on a whole vocabulary; stops the page, saying why, for a
+    method without one (``purpose`` says what for, e.g. "to search") or that failed to load."""
+    method = method_picker(key=key)
+    embedder = load_embedder(method)
+    if embedder is None:
+        st.stop()
+    if not embedder.has_vocabulary:
+        st.info(f"{embedder.title} has no vocabulary of its own {purpose}: choose GloVe, Word2Vec, FastText "
+                "or your own vectors.")
+        st.stop()
+    return method, embedder
+
+
 def projection_controls(key: str = "projection") -> dict:
     """Projection method, dimensions, seed and method options; returns ``run_projection`` arguments."""
     columns = st.columns([2, 1, 1])
