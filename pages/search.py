@@ -10,6 +10,7 @@ from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shar
 from ui.common import progress_bar, vocabulary_method_picker
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
+from ui.sidebar import current_corpus
 from ui.uploads import uploaded_methods
 
 ensure_app_frame()
@@ -50,11 +51,15 @@ if key not in embedder.keyed_vectors.key_to_index:
 query_vector = embedder.keyed_vectors.get_vector(key)
 
 
+# Vectors from the user's own file or corpus are theirs: their index stays in the session, never on disk.
+private = method in uploaded_methods() or (embedder.uses_corpus and current_corpus() is not None)
+
+
 def index_for(index_settings: IndexSettings) -> VectorIndex:
-    """The shared model's index (built once per server and saved), or this session's for an upload."""
+    """The shared model's index (built once per server and saved), or this session's for the user's own vectors."""
     report, remove = progress_bar()
     with st.spinner(f"Building the {index_settings.kind} index of {len(words):,} vectors (once)…"):
-        if method in uploaded_methods():  # an upload's index stays in its session, never on disk
+        if private:
             index = remembered("index", (method, index_settings), lambda: VectorIndex.build(vectors, index_settings, report))
         else:
             index = shared_index(method, vectors, index_settings, report)

@@ -9,6 +9,7 @@ from tradeoffs.compression import RECALL_K, RECALL_QUERIES
 from ui.common import progress_bar, vocabulary_method_picker
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
+from ui.sidebar import current_corpus
 
 ensure_app_frame()
 
@@ -33,7 +34,9 @@ if not st.toggle("Measure", key="tradeoffs_run"):
             "(once per method and size in your session).")
     st.stop()
 report, remove = progress_bar()
-table = remembered("compression", (method, len(subset)), lambda: compression_table(subset, progress=report))
+corpus = current_corpus()  # a method trained on the user's own corpus has other vectors
+table = remembered("compression", (method, corpus.fingerprint if corpus else None, len(subset)),
+                   lambda: compression_table(subset, progress=report))
 remove()
 frame = pd.DataFrame([(c.name, c.bytes_per_vector, c.bytes_per_vector * len(subset) / 2**20, c.recall, c.seconds)
                       for c in table], columns=["stored as", "bytes per vector", "MB in all", f"recall@{RECALL_K}",

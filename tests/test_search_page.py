@@ -34,6 +34,6 @@ def test_hnsw_over_an_upload_reports_its_recall_against_exact_search(glove):
 
 def test_a_method_without_a_vocabulary_says_what_to_choose_instead():
     app = run_app("pages/search.py")
-    app.selectbox(key="search_method").set_value("tfidf").run()
+    app.selectbox(key="search_method").set_value("onehot").run()
     assert not app.exception and not app.dataframe
     assert "no vocabulary of its own to search" in app.info[0].value
