@@ -46,9 +46,10 @@ def compression_table(vectors: np.ndarray, k: int = RECALL_K, queries: int = REC
     rows = np.random.default_rng(seed).choice(n, size=min(queries, n), replace=False)
     k = min(k, n - 1)
 
-    def recall_of(index, data: np.ndarray, query_data: np.ndarray) -> float:
+    def recall_of(index, data: np.ndarray) -> float:
+        """Recall@k of ``index`` holding ``data`` (the vectors in a new form), queried with the same rows."""
         index.add(data)
-        _, found = index.search(query_data, k + 1)
+        _, found = index.search(np.ascontiguousarray(data[rows]), k + 1)
         return recall_at_k(_without_query(found, rows, k), truth)
 
     exact = faiss.IndexFlatIP(dimension)
@@ -58,18 +59,18 @@ def compression_table(vectors: np.ndarray, k: int = RECALL_K, queries: int = REC
     steps: list[tuple[str, float, Callable[[], float]]] = [
         ("float32 (full precision)", 4 * dimension, lambda: 1.0),
         ("float16", 2 * dimension,
-         lambda: recall_of(faiss.IndexFlatIP(dimension), *_twice(unit.astype(np.float16).astype(np.float32), rows))),
+         lambda: recall_of(faiss.IndexFlatIP(dimension), unit.astype(np.float16).astype(np.float32))),
         ("8-bit scalar quantization", dimension, lambda: _trained_recall(
             faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT),
-            unit, rows, recall_of)),
+            unit, recall_of)),
     ]
     for parts in _pq_sizes(dimension) if n >= PQ_MIN_VECTORS else []:
         steps.append((f"product quantization, {parts} × 8 bits", parts, lambda parts=parts: _trained_recall(
-            faiss.IndexPQ(dimension, parts, 8, faiss.METRIC_INNER_PRODUCT), unit, rows, recall_of)))
+            faiss.IndexPQ(dimension, parts, 8, faiss.METRIC_INNER_PRODUCT), unit, recall_of)))
     steps.append((f"sign bits ({dimension} bits)", math.ceil(dimension / 8), lambda: _binary_recall(unit, rows, k, truth)))
     for reduced in sorted({max(2, dimension // 2), max(2, dimension // 4)}, reverse=True):
         steps.append((f"PCA to {reduced} dimensions", 4 * reduced, lambda reduced=reduced: _pca_recall(
-            unit, rows, reduced, recall_of)))
+            unit, reduced, recall_of)))
 
     table = []
     for number, (name, size, measure) in enumerate(steps):
@@ -85,13 +86,9 @@ def _without_query(found: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
     return np.array([[i for i in row if i != query][:k] for row, query in zip(found, rows)])
 
 
-def _twice(data: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return data, np.ascontiguousarray(data[rows])
-
-
-def _trained_recall(index, unit, rows, recall_of) -> float:
+def _trained_recall(index, unit, recall_of) -> float:
     index.train(unit)
-    return recall_of(index, unit, np.ascontiguousarray(unit[rows]))
+    return recall_of(index, unit)
 
 
 def _pq_sizes(dimension: int) -> list[int]:
@@ -113,10 +110,9 @@ def _binary_recall(unit: np.ndarray, rows: np.ndarray, k: int, truth: np.ndarray
     return recall_at_k(_without_query(found, rows, k), truth)
 
 
-def _pca_recall(unit: np.ndarray, rows: np.ndarray, reduced: int, recall_of) -> float:
+def _pca_recall(unit: np.ndarray, reduced: int, recall_of) -> float:
     import faiss
     from sklearn.decomposition import PCA
 
     projected = unit_rows(PCA(n_components=reduced, random_state=0).fit_transform(unit), dtype=np.float32)
-    projected = np.ascontiguousarray(projected)
-    return recall_of(faiss.IndexFlatIP(reduced), projected, np.ascontiguousarray(projected[rows]))
+    return recall_of(faiss.IndexFlatIP(reduced), np.ascontiguousarray(projected))
