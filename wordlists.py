@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from settings import MAX_ITEMS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ITEMS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PRESET = "royalty_vs_buildings"
+#: Passages of the Wikipedia sample inside gensim (passages.py), listed after the CSV presets.
+PASSAGES_PRESET = "wikipedia_passages"
 #: Longer items are cut: MiniLM reads at most 256 word pieces anyway.
 MAX_ITEM_CHARACTERS = 1000
 #: Column names recognised as the item column of a CSV file, in order of preference.
@@ -33,12 +36,20 @@ class WordList:
     items: list[str]
     groups: list[str]
     notes: list[str] = field(default_factory=list)
+    #: The bundled preset this list is, unchanged (None for the user's own lists): shared caches may keep
+    #: what is computed from a preset, never from a user's list.
+    preset: str | None = None
 
     def __len__(self) -> int:
         return len(self.items)
 
     def group_of(self) -> dict[str, str]:
         return dict(zip(self.items, self.groups))
+
+
+def looks_like_sentences(items: Sequence[str]) -> bool:
+    """Whether most items have several words: then methods embed them as sentences, not words."""
+    return sum(len(item.split()) > 1 for item in items) * 2 > len(items)
 
 
 def clean(pairs: list[tuple[str, str]], lowercase: bool = False, max_items: int = MAX_ITEMS) -> WordList:
@@ -190,18 +201,27 @@ def from_vector_set(vector_set, rows: str = "all", count: int | None = None, gro
 
 
 def preset_names() -> list[str]:
-    """Names of the bundled presets (CSV files in ``data/``), the default first."""
+    """Names of the bundled presets (CSV files in ``data/``, then Wikipedia passages), the default first."""
     names = sorted(path.stem for path in DATA_DIR.glob("*.csv"))
     names.remove(DEFAULT_PRESET)
-    return [DEFAULT_PRESET, *names]
+    return [DEFAULT_PRESET, *names, PASSAGES_PRESET]
 
 
 def preset_title(name: str) -> str:
+    if name == PASSAGES_PRESET:
+        from passages import ARTICLE_COUNT  # imported here: passages imports this module
+
+        return f"Wikipedia passages ({ARTICLE_COUNT} articles)"
     return name.replace("_", " ").capitalize()
 
 
 def load_preset(name: str, lowercase: bool = False) -> WordList:
-    """A bundled preset word list by name."""
+    """A bundled preset word list by name (the passages preset takes seconds the very first time)."""
     if name not in preset_names():
         raise WordListError(f"No preset called {name!r}.")
+    if name == PASSAGES_PRESET:
+        from passages import wikipedia_passages
+
+        found = wikipedia_passages()
+        return clean([(p.text, p.article) for p in found], lowercase, max_items=max(MAX_ITEMS, len(found)))
     return parse_csv((DATA_DIR / f"{name}.csv").read_text(encoding="utf-8"), lowercase)
