@@ -199,3 +199,13 @@ def _label_trace(points, labels, highlighted, three_d):
 
 def _texts(labels, highlighted) -> list[str]:
     return [f"<b>{short(label)}</b>" if h else short(label) for label, h in zip(labels, highlighted)]
+
+
+def add_query_marker(figure: go.Figure, point: np.ndarray, query: str) -> go.Figure:
+    """Draw a search query as its own marker (a large black star) on a 2-D scatter."""
+    figure.add_trace(go.Scatter(
+        x=[float(point[0])], y=[float(point[1])], name="query", mode="markers+text", text=[f"<b>{short(query)}</b>"],
+        textposition="bottom center", customdata=[plain(query)], hovertemplate="%{customdata}<extra>query</extra>",
+        marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=1)),
+    ))
+    return figure

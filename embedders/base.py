@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ class EmbeddingResult:
     vectors: np.ndarray
     missing: list[str] = field(default_factory=list)
     generated: list[str] = field(default_factory=list)
+    #: For sentences: distinct words inside them that the method has no vector for (left out of the mean).
+    unknown_words: list[str] = field(default_factory=list)
+    #: For sentences: items longer than the model reads, embedded from their beginning only.
+    cut: list[str] = field(default_factory=list)
+    #: Whether the items were embedded as sentences (``Embedder.embed_sentences``).
+    sentences: bool = False
 
 
 class Embedder:
@@ -91,6 +98,21 @@ class Embedder:
     def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
         raise NotImplementedError
 
+    def embed_sentences(self, items: Sequence[str], progress: Progress = no_progress) -> EmbeddingResult:
+        """Embed sentences or passages, one vector each, in the method's own way (``sentence_note`` says how)."""
+        self.load(progress)
+        result = self._sentence_vectors_for(list(items), progress)
+        result.sentences = True
+        return result
+
+    def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        raise NotImplementedError
+
+    @property
+    def sentence_note(self) -> str:
+        """How this method turns a sentence into one vector, in a sentence for the user."""
+        return ""
+
     # --- neighbours ----------------------------------------------------
     @property
     def keyed_vectors(self):
@@ -142,8 +164,21 @@ def keyed_vectors_from(words: list[str], vectors: np.ndarray):
     return kv
 
 
+#: Words inside a sentence, for methods that average word vectors: letters, digits and inner apostrophes.
+_WORD = re.compile(r"\w+(?:'\w+)*")
+
+
+def words_of(sentence: str) -> list[str]:
+    """The words of a sentence, punctuation left out."""
+    return _WORD.findall(sentence)
+
+
 class KeyedVectorsEmbedder(Embedder):
-    """An embedder whose vectors live in a gensim ``KeyedVectors``."""
+    """An embedder whose vectors live in a gensim ``KeyedVectors``.
+
+    Sentences become the mean of their words' vectors: the usual baseline for static
+    embeddings (word order and context are lost, which the page says).
+    """
 
     has_vocabulary = True
 
@@ -172,6 +207,33 @@ class KeyedVectorsEmbedder(Embedder):
         dim = self._kv.vector_size
         vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
         return EmbeddingResult(words, vectors, missing, generated)
+
+    @property
+    def sentence_note(self) -> str:
+        return (f"{self.title} has one vector per word, so each sentence here is the mean of its words' vectors: "
+                "word order and context are lost, and words without a vector are left out.")
+
+    def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        found, rows, missing = [], [], []
+        unknown: dict[str, None] = {}  # a dict keeps first-seen order without duplicates
+        for number, item in enumerate(items):
+            known = []
+            for word in words_of(item):
+                key = self.key(word)
+                vector = self._kv.get_vector(key) if key in self._kv.key_to_index else self._vector_for_unseen(key)
+                if vector is None:
+                    unknown[key] = None
+                else:
+                    known.append(vector)
+            if known:
+                found.append(item)
+                rows.append(np.mean(known, axis=0))
+            else:
+                missing.append(item)
+            if number % 500 == 0:
+                progress(number / max(1, len(items)), f"Averaging word vectors: {number:,} of {len(items):,} items")
+        vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), self._kv.vector_size)
+        return EmbeddingResult(found, vectors, missing, unknown_words=list(unknown))
 
 
 class CorpusEmbedder(KeyedVectorsEmbedder):

@@ -12,6 +12,8 @@ class CountEmbedder(DocumentVectorEmbedder):
         "same way. Nothing is learned: frequent words dominate and the vectors are long and mostly zeros."
     )
 
+    weight_name = "count"
+
     def vectorizer(self, min_df: int):
         from sklearn.feature_extraction.text import CountVectorizer
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import CorpusEmbedder, Progress, keyed_vectors_from
-from embedders.corpus import Corpus
+from embedders.base import CorpusEmbedder, EmbeddingResult, Progress, keyed_vectors_from
+from embedders.corpus import Corpus, tokenize
 
 #: Tokens per passage: 106 whole articles blur every topic together, short passages are too sparse
 #: for two related words to meet (measured: king·queen 0.13 at 1000 tokens, 0.00 at 100).
@@ -27,6 +27,13 @@ def split_into_passages(corpus: Corpus, length: int = PASSAGE_LENGTH) -> list[li
 class DocumentVectorEmbedder(CorpusEmbedder):
     """Base of count and TF-IDF: ``vectorizer()`` returns a scikit-learn vectorizer."""
 
+    #: What one number of a sentence's vector is, for ``sentence_note`` ("count", "TF-IDF weight").
+    weight_name = ""
+
+    def __init__(self, corpus=None) -> None:
+        super().__init__(corpus)
+        self._vectorizer = None
+
     def vectorizer(self, min_df: int):
         raise NotImplementedError
 
@@ -40,7 +47,27 @@ class DocumentVectorEmbedder(CorpusEmbedder):
         passage_by_word = vectorizer.fit_transform(passages).T.astype(np.float32).toarray()
         words = vectorizer.get_feature_names_out().tolist()
         self._kv = keyed_vectors_from(words, passage_by_word)
+        self._vectorizer = vectorizer
         progress(1.0, f"{len(words):,} words × {len(passages):,} passages.")
+
+    @property
+    def sentence_note(self) -> str:
+        return (f"Each sentence here is one {self.weight_name} per word of the corpus's vocabulary "
+                f"({self.vocabulary_size():,} numbers, mostly zeros): sentences are alike when they share words, "
+                "whatever the words mean.")
+
+    def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        """Each sentence as the corpus's vectorizer sees a document: a sentence is transposed to the
+        vocabulary's axes, the opposite of a word, which lives on the passages' axes."""
+        progress(0.0, f"Counting the words of {len(items):,} items…")
+        tokens = [tokenize(item) for item in items]
+        rows = self._vectorizer.transform(tokens).astype(np.float32)
+        empty = np.asarray(rows.getnnz(axis=1) == 0)
+        found = [item for item, none in zip(items, empty) if not none]
+        missing = [item for item, none in zip(items, empty) if none]
+        vocabulary = self._vectorizer.vocabulary_
+        unknown = dict.fromkeys(token for item_tokens in tokens for token in item_tokens if token not in vocabulary)
+        return EmbeddingResult(found, rows[~empty].toarray(), missing, unknown_words=list(unknown))
 
 
 def analyzer_for_tokens(tokens: list[str]) -> list[str]:

@@ -13,6 +13,9 @@ BATCH_SIZE = 64
 
 _model = None
 _model_lock = threading.Lock()
+# The fast tokenizer inside the model changes its truncation settings in place on every call, so
+# two sessions tokenizing at once can fail with "Already borrowed": one call at a time.
+_use_lock = threading.Lock()
 
 
 def model_path() -> str:
@@ -54,12 +57,26 @@ class MiniLMEmbedder(Embedder):
         sentence_transformer()
         progress(1.0, "MiniLM is ready.")
 
+    @property
+    def sentence_note(self) -> str:
+        return (f"MiniLM reads each sentence whole, word pieces in context, up to {sentence_transformer().max_seq_length} "
+                "word pieces (longer passages are cut there), and averages them into one vector.")
+
+    def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        model = sentence_transformer()
+        with _use_lock:
+            lengths = [len(ids) for ids in model.tokenizer(items, verbose=False)["input_ids"]] if items else []
+        result = self._vectors_for(items, progress)
+        result.cut = [item for item, length in zip(items, lengths) if length > model.max_seq_length]
+        return result
+
     def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
         model = sentence_transformer()
         batches = []
         for start in range(0, len(items), BATCH_SIZE):
             batch = items[start : start + BATCH_SIZE]
-            batches.append(model.encode(batch, normalize_embeddings=True, convert_to_numpy=True))
+            with _use_lock:
+                batches.append(model.encode(batch, normalize_embeddings=True, convert_to_numpy=True))
             progress(min(1.0, (start + len(batch)) / max(1, len(items))), f"Encoding {start + len(batch)} of {len(items)}")
         # sentence-transformers renamed this method in version 6.
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

@@ -27,3 +27,8 @@ class OneHotEmbedder(Embedder):
         for row, item in enumerate(items):
             vectors[row, position[item]] = 1.0
         return EmbeddingResult(list(items), vectors)
+
+    sentence_note = "Each distinct sentence gets its own axis, as a word does: every pair is equally far apart."
+
+    def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        return self._vectors_for(items, progress)

@@ -12,6 +12,8 @@ class TfidfEmbedder(DocumentVectorEmbedder):
         "full of common words weigh less. Still no learning: meaning comes only from sharing passages."
     )
 
+    weight_name = "TF-IDF weight"
+
     def vectorizer(self, min_df: int):
         from sklearn.feature_extraction.text import TfidfVectorizer
 

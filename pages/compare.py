@@ -10,8 +10,8 @@ from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import (embed_items, embedder_for, load_embedder, method_title, method_titles, projected,
-                       projection_controls, show_items)
+from ui.common import (embed_items, embedder_for, explain_embedding, load_embedder, method_title, method_titles,
+                       projected, projection_controls)
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
@@ -49,17 +49,11 @@ def fill_order(methods: list[str], reference: str | None) -> list[str]:
 
 def embedded(name: str, items: list[str]) -> EmbeddingResult | None:
     """The method's vectors for the list, after loading it with progress; says which items it lacks."""
-    title = method_title(name)
     if load_embedder(name) is None:
         return None
     result = embed_items(name, tuple(items))
-    if result.missing:
-        show_items(f"{len(result.missing)} of {len(items)} items missing from {title}:", result.missing, kind="caption")
-    if not result.words:
-        hint = " They look like sentences: MiniLM embeds those." if any(" " in item for item in items) else ""
-        st.warning(f"Nothing to draw: {title} has a vector for none of the items.{hint}")
-        return None
-    return result
+    explain_embedding(embedder_for(name), result, len(items), brief=True)
+    return result if result.words else None
 
 
 def aligned_to(reference: tuple[str, list[str], np.ndarray], words: list[str], coords: np.ndarray) -> np.ndarray:

@@ -8,8 +8,8 @@ from charts.bars import neighbours_chart, similarity_spread_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
-from ui.common import (embed_items, embedder_for, load_embedder, method_picker, projected, projection_controls,
-                       shared_graph, show_items)
+from ui.common import (embed_items, embedder_for, explain_embedding, load_embedder, method_picker, projected,
+                       projection_controls, shared_graph)
 from ui.exports import export_buttons
 from ui.quality import show_projection_quality
 from ui.page_frame import ensure_app_frame
@@ -47,21 +47,11 @@ if embedder is None:
     st.stop()
 result = embed_items(method, tuple(word_list.items))
 
-if result.missing:
-    show_items(f"{len(result.missing)} of {len(word_list)} items are not in {embedder.title}'s vocabulary and are left out:", result.missing)
-if result.generated:
-    show_items(
-        f"{embedder.title} never saw {len(result.generated)} of these words; it built their vectors from character n-grams:",
-        result.generated,
-        kind="info",
-    )
-if embedder.lowercase:
+explain_embedding(embedder, result, len(word_list))
+if embedder.lowercase and not result.sentences:
     st.caption(f"{embedder.title} looks words up in lower case.")
-
 count = len(result.words)
 if count == 0:
-    hint = " They look like sentences: try MiniLM." if any(" " in item for item in result.missing) else ""
-    st.warning(f"Nothing to draw: none of the items has a {embedder.title} vector.{hint}")
     st.stop()
 if count < 3:
     st.warning(f"Only {count} item{'s' if count > 1 else ''} to show: add more words for a picture with any structure.")
@@ -128,7 +118,7 @@ word = found or result.words[0]
 left.caption("Neighbours of the word found above the chart (or of the list's first word):")
 left.text(word)
 k = left.slider("How many", 1, 50, 10, key="neighbours_k")
-if embedder.has_vocabulary:
+if embedder.has_vocabulary and not result.sentences:
     try:
         neighbours = embedder.neighbours(word, k)
         scope = f"the {embedder.vocabulary_size():,} words of {embedder.title}'s vocabulary"
@@ -138,12 +128,13 @@ if embedder.has_vocabulary:
         scope = ""
 else:
     neighbours = neighbours_within(result.words, result.vectors, word, k)
-    scope = f"your list ({embedder.title} has no vocabulary of its own to search)"
+    scope = ("your list" if result.sentences else
+             f"your list ({embedder.title} has no vocabulary of its own to search)")
 if neighbours:
     right.caption(f"Nearest to “{word}” among {scope}, by cosine similarity of the original vectors.")
     right.plotly_chart(neighbours_chart(neighbours), key="explore_neighbours")
     new = [w for w, _ in neighbours if w not in result.words]
-    if embedder.has_vocabulary and new:
+    if embedder.has_vocabulary and not result.sentences and new:
         if left.button(f"Add {len(new)} neighbours to the chart", key="add_neighbours"):
             add_items(new, f"neighbours of {word}")
             st.rerun()

@@ -63,7 +63,7 @@ def test_tiny_lists_give_messages_not_tracebacks(method, text, projection):
 
 def test_missing_words_are_listed_and_fasttext_says_what_it_built():
     app = run_app(state=typed_list("king\nqueen\nxyzzyplugh"))
-    assert any("1 of 3 items are not in GloVe 6B 50d's vocabulary" in w.value for w in app.warning)
+    assert any("1 of 3 items are left out: they are not in GloVe 6B 50d's vocabulary" in w.value for w in app.warning)
     assert any(text.value == "xyzzyplugh" for text in app.text)
     app.selectbox(key="method").set_value("fasttext").run()
     assert not app.exception
@@ -71,10 +71,19 @@ def test_missing_words_are_listed_and_fasttext_says_what_it_built():
     assert "xyzzyplugh" in chart_labels(app)
 
 
-def test_sentences_under_glove_suggest_minilm():
+def test_sentences_under_glove_are_the_means_of_their_words_and_all_drawn():
     app = run_app(state={"word_list_preset": "sentences_topics"})
     assert not app.exception
-    assert any("try MiniLM" in warning.value for warning in app.warning)
+    assert any("mean of its words' vectors" in caption.value for caption in app.caption)
+    sentences = wordlists.load_preset("sentences_topics", lowercase=True).items
+    assert sorted(chart_labels(app)) == sorted(sentences)
+
+
+def test_a_sentence_without_known_words_is_left_out_and_named():
+    app = run_app(state=typed_list("the cat sat on the mat\nzzqxv plugh qwrtp\na dog chased the ball"))
+    assert any("1 of 3 items are left out: none of their words" in w.value for w in app.warning)
+    assert any(text.value == "zzqxv plugh qwrtp" for text in app.text)
+    assert any("zzqxv" in text.value and "plugh" in text.value for text in app.text)
 
 
 def test_onehot_says_every_pair_is_equally_far():

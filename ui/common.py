@@ -19,6 +19,7 @@ from projection.umap_worker import umap_worker
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
 from ui.uploads import session_uploads, uploaded_methods
+from wordlists import looks_like_sentences
 
 DEFAULT_METHOD = "glove"
 
@@ -125,7 +126,9 @@ def load_embedder(name: str) -> Embedder | None:
 def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
     """Embed items with a method (loaded by ``load_embedder``), cached per method, corpus and list.
 
-    A method with a size limit of its own embeds the first items up to it, and says so first.
+    Items that look like sentences (most have several words) are embedded as sentences, in the
+    method's own way. A method with a size limit of its own embeds the first items up to it, and
+    says so first.
     """
     corpus = current_corpus()
     embedder = embedder_for(name)
@@ -133,12 +136,38 @@ def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
         st.warning(f"{embedder.limit_note} {embedder.title} uses the first {embedder.max_items:,} of the "
                    f"{len(items):,} items; other methods use them all.")
         items = items[: embedder.max_items]
+    as_sentences = looks_like_sentences(items)
+    embed = embedder.embed_sentences if as_sentences else embedder.embed
     report, remove = progress_bar()
-    with st.spinner(f"Embedding {len(items):,} items…"):
-        result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items),
-                            lambda: embedder.embed(list(items), report))
+    with st.spinner(f"Embedding {len(items):,} {'sentences' if as_sentences else 'items'}…"):
+        result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items, as_sentences),
+                            lambda: embed(list(items), report))
     remove()
     return result
+
+
+def explain_embedding(embedder: Embedder, result: EmbeddingResult, total: int, brief: bool = False) -> None:
+    """The messages that follow from an embedding of ``total`` items: how sentences became vectors, what
+    was left out, unknown or cut. ``brief`` shows them as captions (for side-by-side panels)."""
+    kind = "caption" if brief else "warning"
+    if result.sentences:
+        st.caption(embedder.sentence_note)
+    if result.missing:
+        why = (f"none of their words has a {embedder.title} vector" if result.sentences
+               else f"they are not in {embedder.title}'s vocabulary")
+        show_items(f"{len(result.missing)} of {total} items are left out: {why}.", result.missing, kind=kind)
+    if result.unknown_words:
+        show_items(f"{len(result.unknown_words)} distinct words inside the sentences have no {embedder.title} vector "
+                   "and are left out of the means:", result.unknown_words, kind="caption" if brief else "info")
+    if result.cut:
+        show_items(f"{len(result.cut)} items are longer than {embedder.title} reads: only their beginning counts.",
+                   result.cut, kind="caption" if brief else "info")
+    if result.generated:
+        show_items(f"{embedder.title} never saw {len(result.generated)} of these words; it built their vectors "
+                   "from character n-grams:", result.generated, kind="caption" if brief else "info")
+    if not result.words:
+        hint = " They look like sentences: try MiniLM." if any(" " in item for item in result.missing) else ""
+        st.warning(f"Nothing to draw: none of the items has a {embedder.title} vector.{hint}")
 
 
 def progress_bar() -> tuple[Progress, Callable[[], None]]:
