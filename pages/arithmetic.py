@@ -13,7 +13,7 @@ from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from ui.common import embed_items, load_embedder, method_picker, method_title, show_items
+from ui.common import embed_list, explain_embedding, load_embedder, method_picker, method_title, show_items
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import current_word_list
@@ -256,9 +256,8 @@ def heatmap_section() -> None:
     if not word_list.items:
         st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
         return
-    result = embed_items(method, tuple(word_list.items))
-    if result.missing:
-        show_items(f"{len(result.missing)} items have no {embedder.title} vector and are left out:", result.missing)
+    result = embed_list(method, word_list)
+    explain_embedding(embedder, result, len(word_list))
     if len(result.words) < 2:
         st.warning("A heatmap needs at least two items with vectors.")
         return

@@ -10,7 +10,7 @@ from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import (embed_items, embedder_for, explain_embedding, load_embedder, method_title, method_titles,
+from ui.common import (embed_list, embedder_for, explain_embedding, load_embedder, method_title, method_titles,
                        projected, projection_controls)
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
@@ -47,12 +47,12 @@ def fill_order(methods: list[str], reference: str | None) -> list[str]:
     return sorted(methods, key=cost)
 
 
-def embedded(name: str, items: list[str]) -> EmbeddingResult | None:
+def embedded(name: str, word_list: wordlists.WordList) -> EmbeddingResult | None:
     """The method's vectors for the list, after loading it with progress; says which items it lacks."""
     if load_embedder(name) is None:
         return None
-    result = embed_items(name, tuple(items))
-    explain_embedding(embedder_for(name), result, len(items), brief=True)
+    result = embed_list(name, word_list)
+    explain_embedding(embedder_for(name), result, len(word_list), brief=True)
     return result if result.words else None
 
 
@@ -122,7 +122,7 @@ reference_layout = None  # (method, words, coordinates) once the reference panel
 embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
 for name in fill_order(methods, reference_name if aligned else None):
     with slots[name].container():
-        result = embedded(name, word_list.items)
+        result = embedded(name, word_list)
         projection = projected(result.vectors, **settings) if result else None
         if projection is None:
             continue

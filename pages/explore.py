@@ -8,7 +8,7 @@ from charts.bars import neighbours_chart, similarity_spread_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
-from ui.common import (embed_items, embedder_for, explain_embedding, load_embedder, method_picker, projected,
+from ui.common import (embed_list, embedder_for, explain_embedding, load_embedder, method_picker, projected,
                        projection_controls, shared_graph)
 from ui.exports import export_buttons
 from ui.quality import show_projection_quality
@@ -45,7 +45,7 @@ if not word_list.items:
 embedder = load_embedder(method)
 if embedder is None:
     st.stop()
-result = embed_items(method, tuple(word_list.items))
+result = embed_list(method, word_list)
 
 explain_embedding(embedder, result, len(word_list))
 if embedder.lowercase and not result.sentences:

@@ -4,14 +4,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts.scatter import scatter_chart
+from charts.scatter import add_query_marker, scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
-from ui.common import progress_bar, vocabulary_method_picker
+from retrieval.rag import map_with_query, matches, rag_prompt
+from ui.common import embed_list, explain_embedding, load_embedder, method_picker, progress_bar
 from ui.page_frame import ensure_app_frame
-from ui.session_cache import remembered
-from ui.sidebar import current_corpus
+from ui.session_cache import fingerprint, remembered
+from ui.sidebar import current_corpus, current_word_list
 from ui.uploads import uploaded_methods
+from wordlists import looks_like_sentences
 
 ensure_app_frame()
 
@@ -22,16 +24,23 @@ st.caption(
     "uses an index such as HNSW, which walks a graph instead of comparing with every vector: far faster, "
     "at the price of missing a few neighbours. Compare both here."
 )
-method, embedder = vocabulary_method_picker("search_method", "to search")
-vectors = embedder.keyed_vectors.vectors
-words = embedder.keyed_vectors.index_to_key
+method = method_picker(key="search_method")
+embedder = load_embedder(method)
+if embedder is None:
+    st.stop()
+word_list = current_word_list()
+scopes = {"list": f"Your list ({len(word_list):,} items, from the sidebar)"}
+if embedder.has_vocabulary and not looks_like_sentences(word_list.items):
+    scopes = {"vocabulary": f"All {embedder.vocabulary_size():,} words of {embedder.title}", **scopes}
+scope = st.radio("Search over", list(scopes), format_func=scopes.get, horizontal=True, key="search_scope",
+                 help="Choose the Wikipedia passages or the sentences preset in the sidebar, or type or upload "
+                      "your own sentences there, to search them.")
 
 query_column, k_column = st.columns([3, 1])
-query = query_column.text_input("Query word", value="king", key="search_query").strip()
+query = query_column.text_input("Query", value="king", key="search_query", max_chars=1000).strip()
 k = k_column.slider("Results (k)", 1, 50, 10, key="search_k")
 kind = st.radio("Search", list(INDEX_KINDS), format_func=INDEX_KINDS.get, horizontal=True, key="search_kind")
-settings = IndexSettings(kind)
-depth = 64
+settings, depth = IndexSettings("exact"), 64
 if kind == "hnsw":
     left, middle, right = st.columns(3)
     links = left.select_slider("M (links per node)", [8, 16, 32, 48], value=16, key="search_links",
@@ -42,56 +51,99 @@ if kind == "hnsw":
                                 help="Candidates kept while searching: better recall, slower queries.")
     settings = IndexSettings("hnsw", links, build_depth)
 if not query:
-    st.info("Type a query word.")
+    st.info("Type a query.")
     st.stop()
-key = embedder.key(query)
-if key not in embedder.keyed_vectors.key_to_index:
-    st.warning(f"{embedder.title} has no vector for this word.")
-    st.stop()
-query_vector = embedder.keyed_vectors.get_vector(key)
 
+# What is searched: the method's vocabulary, or the list's items embedded by the method.
+if scope == "vocabulary":
+    labels, groups = embedder.keyed_vectors.index_to_key, None
+    vectors = embedder.keyed_vectors.vectors
+    query_key = embedder.key(query)
+    if query_key not in embedder.keyed_vectors.key_to_index:
+        st.warning(f"{embedder.title} has no vector for “{query}”." +
+                   (" Search your list for a sentence." if " " in query else ""))
+        st.stop()
+    query_vector, skip_row = embedder.keyed_vectors.get_vector(query_key), embedder.keyed_vectors.key_to_index[query_key]
+else:
+    if not word_list.items:
+        st.info("The list is empty: choose a preset, type some sentences or upload a file in the sidebar.")
+        st.stop()
+    embedded = embed_list(method, word_list)
+    explain_embedding(embedder, embedded, len(word_list), brief=True)
+    if not embedded.words:
+        st.stop()
+    group_of = word_list.group_of()
+    labels, groups, vectors = embedded.words, [group_of.get(w, "") for w in embedded.words], embedded.vectors
+    query_result = (embedder.embed_sentences if embedded.sentences else embedder.embed)([query])
+    if not query_result.words:
+        st.warning(f"None of the query's words has a {embedder.title} vector, so there is nothing to compare it "
+                   "with. Try other words, or MiniLM, which reads any text.")
+        st.stop()
+    query_vector, skip_row = query_result.vectors[0], None
+    if query_vector.shape[0] != vectors.shape[1]:
+        st.info(f"{embedder.title} gives a new query an axis of its own: it is equally far from every item "
+                "(similarity 0), so there is nothing to search. That is why one-hot cannot retrieve anything.")
+        st.stop()
 
-# Vectors from the user's own file or corpus are theirs: their index stays in the session, never on disk.
-private = method in uploaded_methods() or (embedder.uses_corpus and current_corpus() is not None)
+# Vectors from the user's own file, corpus or list are theirs: their index stays in the session, never on disk.
+shared = method not in uploaded_methods() and not (embedder.uses_corpus and current_corpus() is not None) and (
+    scope == "vocabulary" or word_list.preset is not None)
+index_name = method if scope == "vocabulary" else f"{method}-{word_list.preset}-{fingerprint(vectors)[:12]}"
 
 
 def index_for(index_settings: IndexSettings) -> VectorIndex:
-    """The shared model's index (built once per server and saved), or this session's for the user's own vectors."""
+    """The index, built once per server and saved for shared vectors, once per session for the user's own."""
     report, remove = progress_bar()
-    with st.spinner(f"Building the {index_settings.kind} index of {len(words):,} vectors (once)…"):
-        if private:
-            index = remembered("index", (method, index_settings), lambda: VectorIndex.build(vectors, index_settings, report))
+    with st.spinner(f"Building the {index_settings.kind} index of {len(vectors):,} vectors (once)…"):
+        if shared:
+            index = shared_index(index_name, vectors, index_settings, report)
         else:
-            index = shared_index(method, vectors, index_settings, report)
+            index = remembered("index", (index_name, vectors, index_settings),
+                               lambda: VectorIndex.build(vectors, index_settings, report))
     remove()
     return index
 
 
-exact = index_for(IndexSettings("exact")).search(query_vector, k + 1)
-chosen = exact if kind == "exact" else index_for(settings).search(query_vector, k + 1, depth)
+exact_result = index_for(IndexSettings("exact")).search(query_vector, k + 1)
+chosen_result = exact_result if kind == "exact" else index_for(settings).search(query_vector, k + 1, depth)
+found, truth = matches(chosen_result, k, skip_row), matches(exact_result, k, skip_row)
+found_rows = {m.row for m in found}
 
 
-def table(result) -> pd.DataFrame:
-    rows = [(words[i], float(s)) for i, s in zip(result.indices[0], result.similarities[0]) if i >= 0 and words[i] != key]
-    return pd.DataFrame(rows[:k], columns=["word", "cosine similarity"])
+def table(rows) -> pd.DataFrame:
+    frame = pd.DataFrame({"rank": [m.rank for m in rows], "item": [labels[m.row] for m in rows],
+                          "cosine similarity": [m.similarity for m in rows]})
+    return frame.assign(group=[groups[m.row] for m in rows]) if groups and any(groups) else frame
 
 
-found, truth = table(chosen), table(exact)
-recall = recall_at_k(found["word"].to_numpy()[None, :], truth["word"].to_numpy()[None, :])
+recall = recall_at_k(np.array([[m.row for m in found]]), np.array([[m.row for m in truth]]))
 left, right = st.columns(2)
 left.subheader(INDEX_KINDS[kind].split(" (")[0])
-left.caption(f"{chosen.seconds_per_query * 1000:.2f} ms for this query over {len(words):,} vectors.")
-left.dataframe(found, hide_index=True, width="stretch")
+left.caption(f"{chosen_result.seconds_per_query * 1000:.2f} ms for this query over {len(vectors):,} vectors.")
+left.dataframe(table(found), hide_index=True, width="stretch", key="search_results")
 right.subheader("Exact, for comparison")
-right.caption(f"{exact.seconds_per_query * 1000:.2f} ms. Recall@{k} of the search on the left: {recall:.0%} "
+right.caption(f"{exact_result.seconds_per_query * 1000:.2f} ms. Recall@{k} of the search on the left: {recall:.0%} "
               f"(the share of the exact top {k} it found).")
-right.dataframe(truth.assign(missed=~truth["word"].isin(found["word"])), hide_index=True, width="stretch")
+right.dataframe(table(truth).assign(missed=[m.row not in found_rows for m in truth]), hide_index=True, width="stretch")
 
-# The query among what was found, on a PCA map of their original vectors.
-missed = [w for w in truth["word"] if w not in set(found["word"])]
-shown = [key, *found["word"], *missed]
-groups = ["query", *["found"] * len(found), *["missed by the index"] * len(missed)]
-coords = run_projection(np.stack([embedder.keyed_vectors.get_vector(w) for w in shown]), "pca", 2).coords
-st.plotly_chart(scatter_chart(coords, shown, groups, highlight=[key], title=f"“{query}” and its {k} nearest · PCA").figure,
-                key="search_map")
-st.caption("No language model runs here: in RAG, the items found would be pasted into the model's prompt as context.")
+# The query on the map, among what was found.
+missed = [m.row for m in truth if m.row not in found_rows]
+if scope == "vocabulary":  # 400,000 words make no map: the results and the query alone, PCA of their vectors
+    shown = [m.row for m in found] + missed
+    coords = run_projection(np.vstack([vectors[shown], query_vector[None, :]]), "pca", 2).coords
+    coords, query_point = coords[:-1], coords[-1]
+else:  # every item, with the query placed by the same PCA
+    shown = list(range(len(vectors)))
+    all_coords, query_points = map_with_query(vectors, query_vector)
+    coords, query_point = all_coords, query_points[0]
+status = {m.row: "found" for m in found} | {row: "missed by the index" for row in missed}
+chart = scatter_chart(coords, [labels[i] for i in shown], [status.get(i, "not found") for i in shown],
+                      highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · PCA")
+st.plotly_chart(add_query_marker(chart.figure, query_point, query), key="search_map")
+st.caption("The star is the query, placed by the same PCA as the items. The map only approximates: the search "
+           "itself compares the original vectors.")
+
+with st.expander("The prompt a language model would receive", expanded=scope == "list"):
+    st.caption("No language model runs here. In RAG, the items found are pasted into the model's prompt as "
+               "context, and the model answers from them: retrieval decides what it gets to read.")
+    st.code(rag_prompt(query, [labels[m.row] for m in found]), language=None, wrap_lines=True)

@@ -44,7 +44,7 @@ def test_default_selection_draws_one_aligned_panel_per_method(default_page):
     assert sorted(panels) == sorted(embedders.title(name) for name in DEFAULT_METHODS)
     # One-hot knows every word; the corpus-trained methods lack some, and say which.
     assert len(point_labels(panels["One-hot"])) == len(wordlists.load_preset(wordlists.DEFAULT_PRESET, lowercase=True))
-    assert any("missing from Word2Vec skip-gram" in caption.value for caption in at.caption)
+    assert any("left out: they are not in Word2Vec skip-gram" in caption.value for caption in at.caption)
     aligned = [caption.value for caption in at.caption if caption.value.startswith("Rotated and scaled onto GloVe")]
     assert len(aligned) == len(DEFAULT_METHODS) - 1
 

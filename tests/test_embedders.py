@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import embedders
+import wordlists
 from embedders.similarity import pairwise_cosine
 
 ROYALTY = ["king", "queen", "building"]
@@ -114,3 +115,61 @@ def test_embedding_nothing_gives_an_empty_result(glove):
     for name in ["onehot", "glove"]:
         result = embedders.get(name).embed([])
         assert result.words == [] and result.vectors.shape[0] == 0
+
+
+# --- sentences --------------------------------------------------------------
+def test_a_static_method_embeds_a_sentence_as_the_mean_of_its_known_words(glove):
+    result = glove.embed_sentences(["The King and the Queen!", "zzqxv plugh"])
+    kv = glove.keyed_vectors
+    expected = np.mean([kv[w] for w in ["the", "king", "and", "the", "queen"]], axis=0)
+    assert result.sentences and result.words == ["The King and the Queen!"]
+    np.testing.assert_allclose(result.vectors[0], expected, rtol=1e-6)
+    assert result.missing == ["zzqxv plugh"] and set(result.unknown_words) == {"zzqxv", "plugh"}
+
+
+def test_tfidf_sentences_are_alike_only_when_they_share_words():
+    tfidf = embedders.get("tfidf")
+    result = tfidf.embed_sentences(["the king ruled the kingdom", "a king was crowned", "rivers flow to oceans"])
+    unit = result.vectors / np.linalg.norm(result.vectors, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    assert result.vectors.shape[1] == tfidf.vocabulary_size()
+    assert similarity[0, 1] > 0.0 and similarity[0, 2] == 0.0
+
+
+def test_one_hot_sentences_are_all_equally_far_apart():
+    result = embedders.get("onehot").embed_sentences(["a cat sat", "a dog ran", "a cat sat", "birds fly south"])
+    distinct = np.unique(result.vectors, axis=0)
+    assert len(distinct) == 3 and np.allclose(distinct @ distinct.T, np.eye(3))
+
+
+def test_minilm_says_which_passages_it_cut(minilm):
+    long_passage = "The river bank was quiet in the early morning. " * 40
+    result = minilm.embed_sentences(["A short sentence.", long_passage])
+    assert result.cut == [long_passage] and result.vectors.shape == (2, 384)
+
+
+def test_minilm_finds_the_preset_sentence_a_paraphrase_means_first(minilm):
+    from retrieval import IndexSettings, VectorIndex
+
+    sentences = wordlists.load_preset("sentences_topics").items
+    index = VectorIndex.build(minilm.embed_sentences(sentences).vectors, IndexSettings("exact"))
+    pairs = {"A kitten was sitting on the rug.": "The cat sat on the mat.",
+             "She put her money in a new account at the bank.": "She opened a savings account at the bank."}
+    for paraphrase, original in pairs.items():
+        best = index.search(minilm.embed_sentences([paraphrase]).vectors, 1).indices[0, 0]
+        assert sentences[best] == original
+
+
+def test_a_stored_preset_embedding_reads_back_equal_and_a_damaged_file_is_replaced(glove, tmp_path, monkeypatch):
+    from embedders.stored import stored_embedding
+
+    monkeypatch.setenv("EMBEDDING_EXPLORER_CACHE", str(tmp_path))
+    items = ("the cat sat on the mat", "zzqxv plugh", "a dog barked")
+    first = stored_embedding("glove", "test", items, True, lambda: glove.embed_sentences(items))
+    again = stored_embedding("glove", "test", items, True, lambda: pytest.fail("should read the stored file"))
+    assert again.words == first.words and again.missing == first.missing and again.sentences
+    assert again.unknown_words == first.unknown_words and np.array_equal(again.vectors, first.vectors)
+    (stored,) = (tmp_path / "preset-vectors").glob("*.npz")
+    stored.write_bytes(b"not an npz file")
+    recomputed = stored_embedding("glove", "test", items, True, lambda: glove.embed_sentences(items))
+    assert np.array_equal(recomputed.vectors, first.vectors)

@@ -7,10 +7,12 @@ def test_searching_glove_for_king_finds_royalty_with_exact_search():
     app = run_app("pages/search.py")
     assert not app.exception
     found, exact = app.dataframe[0].value, app.dataframe[1].value
-    assert {"queen", "prince"} <= set(found["word"]) and "king" not in set(found["word"])
-    assert list(found["word"]) == list(exact["word"]) and not exact["missed"].any()  # exact is its own reference
-    mapped = {word for trace in chart_specs(app)[0]["data"] for word in trace.get("customdata", [])}
-    assert mapped == {"king", *found["word"]}  # the query drawn among its results
+    assert {"queen", "prince"} <= set(found["item"]) and "king" not in set(found["item"])
+    assert list(found["item"]) == list(exact["item"]) and not exact["missed"].any()  # exact is its own reference
+    traces = chart_specs(app)[0]["data"]
+    mapped = {word for trace in traces if trace["name"] != "query" for word in trace.get("customdata", [])}
+    assert mapped == set(found["item"])  # the results on the map, and the query as its own marker
+    assert [trace["customdata"] for trace in traces if trace["name"] == "query"] == [["king"]]
 
 
 def test_hnsw_over_an_upload_reports_its_recall_against_exact_search(glove):
@@ -32,8 +34,26 @@ def test_hnsw_over_an_upload_reports_its_recall_against_exact_search(glove):
     assert "Recall@10" in captions and "over 1,000 vectors" in captions
 
 
-def test_a_method_without_a_vocabulary_says_what_to_choose_instead():
+def test_one_hot_searches_only_the_list_and_says_why_a_query_finds_nothing():
     app = run_app("pages/search.py")
     app.selectbox(key="search_method").set_value("onehot").run()
     assert not app.exception and not app.dataframe
-    assert "no vocabulary of its own to search" in app.info[0].value
+    assert app.radio(key="search_scope").options == ["Your list (16 items, from the sidebar)"]
+    assert any("axis of its own" in info.value for info in app.info)
+
+
+def test_sentences_are_searched_and_the_prompt_is_assembled_from_what_was_found():
+    app = run_app("pages/search.py", state={"word_list_preset": "sentences_topics", "search_method": "minilm",
+                                           "search_query": "Where can I keep my money safe?", "search_k": 3})
+    assert not app.exception
+    assert app.radio(key="search_scope").value == "list"
+    found = app.dataframe[0].value
+    assert found["group"].iloc[0] == "finance"
+    prompt = app.code[0].value
+    assert all(item in prompt for item in found["item"]) and prompt.endswith("Question: Where can I keep my money safe?\nAnswer:")
+
+
+def test_a_query_without_a_known_word_says_so():
+    app = run_app("pages/search.py", state={"word_list_preset": "sentences_topics", "search_query": "zzqxv plugh"})
+    assert not app.exception and not app.dataframe
+    assert any("None of the query's words has a GloVe 6B 50d vector" in w.value for w in app.warning)

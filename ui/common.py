@@ -10,6 +10,7 @@ import streamlit as st
 
 import embedders
 from embedders import EmbeddingResult, Embedder, Progress
+from embedders.stored import stored_embedding
 from embedders.uploaded import UPLOADED_PREFIX
 from projection import (PROJECTION_METHODS, UMAP_METRICS, UMAP_MIN_POINTS, NeighbourGraph, ProjectionResult, graph_k,
                         neighbour_graph, plan_projection, run_projection)
@@ -19,7 +20,7 @@ from projection.umap_worker import umap_worker
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
 from ui.uploads import session_uploads, uploaded_methods
-from wordlists import looks_like_sentences
+from wordlists import WordList, looks_like_sentences
 
 DEFAULT_METHOD = "glove"
 
@@ -123,15 +124,16 @@ def load_embedder(name: str) -> Embedder | None:
     return None
 
 
-def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
-    """Embed items with a method (loaded by ``load_embedder``), cached per method, corpus and list.
+def embed_list(name: str, word_list: WordList) -> EmbeddingResult:
+    """Embed a list's items with a method (loaded by ``load_embedder``), kept per method, corpus and list.
 
     Items that look like sentences (most have several words) are embedded as sentences, in the
     method's own way. A method with a size limit of its own embeds the first items up to it, and
-    says so first.
+    says so first. A bundled preset embedded by a shared method is stored on disk once per machine.
     """
     corpus = current_corpus()
     embedder = embedder_for(name)
+    items = tuple(word_list.items)
     if embedder.max_items is not None and len(items) > embedder.max_items:
         st.warning(f"{embedder.limit_note} {embedder.title} uses the first {embedder.max_items:,} of the "
                    f"{len(items):,} items; other methods use them all.")
@@ -139,9 +141,14 @@ def embed_items(name: str, items: tuple[str, ...]) -> EmbeddingResult:
     as_sentences = looks_like_sentences(items)
     embed = embedder.embed_sentences if as_sentences else embedder.embed
     report, remove = progress_bar()
+
+    def compute() -> EmbeddingResult:
+        if word_list.preset and name in embedders.available() and not (embedder.uses_corpus and corpus):
+            return stored_embedding(name, word_list.preset, items, as_sentences, lambda: embed(list(items), report))
+        return embed(list(items), report)
+
     with st.spinner(f"Embedding {len(items):,} {'sentences' if as_sentences else 'items'}…"):
-        result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items, as_sentences),
-                            lambda: embed(list(items), report))
+        result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items, as_sentences), compute)
     remove()
     return result
 

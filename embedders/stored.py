@@ -1,0 +1,40 @@
+"""Embeddings of the bundled presets, stored on disk once per machine.
+
+MiniLM takes one to two minutes for the 1,465 Wikipedia passages on two cores
+(measured); a class should wait for that once, not once per session or server
+start. Only public presets embedded by shared methods are stored: never a
+user's list, upload or corpus. Files are ``.npz`` read with ``allow_pickle=False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+
+from embedders.base import EmbeddingResult
+from settings import cache_dir
+
+_TEXT_FIELDS = ("words", "missing", "generated", "unknown_words", "cut")
+
+
+def stored_embedding(method: str, preset: str, items: tuple[str, ...], as_sentences: bool,
+                     compute: Callable[[], EmbeddingResult]) -> EmbeddingResult:
+    """The stored embedding of a preset's ``items`` by a shared ``method``, or ``compute()``, stored for next time."""
+    digest = hashlib.blake2b("\n".join(items).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    path = cache_dir() / "preset-vectors" / f"{method}-{preset}-{'sentences' if as_sentences else 'words'}-{digest}.npz"
+    if path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                return EmbeddingResult(vectors=stored["vectors"], sentences=bool(stored["sentences"]),
+                                       **{name: stored[name].tolist() for name in _TEXT_FIELDS})
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged or older file: computed again and replaced below
+    result = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial.npz")
+    np.savez(partial, vectors=result.vectors, sentences=result.sentences,
+             **{name: np.array(getattr(result, name), dtype=str) for name in _TEXT_FIELDS})
+    partial.replace(path)  # a reader never sees half a file
+    return result
