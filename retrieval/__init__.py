@@ -1,5 +1,18 @@
 """Similarity search over a vector store: FAISS indexes, exact and HNSW, and their recall."""
 
-from retrieval.index import INDEX_KINDS, IndexSettings, SearchResult, VectorIndex, recall_at_k, shared_index
+from retrieval.index import (
+    INDEX_KINDS,
+    SWEEP_DEPTHS,
+    IndexSettings,
+    SearchResult,
+    SweepPoint,
+    VectorIndex,
+    efsearch_sweep,
+    exact_ms_per_query,
+    recall_at_k,
+    shared_index,
+    without_query,
+)
 
-__all__ = ["INDEX_KINDS", "IndexSettings", "SearchResult", "VectorIndex", "recall_at_k", "shared_index"]
+__all__ = ["INDEX_KINDS", "SWEEP_DEPTHS", "IndexSettings", "SearchResult", "SweepPoint", "VectorIndex",
+           "efsearch_sweep", "exact_ms_per_query", "recall_at_k", "shared_index", "without_query"]

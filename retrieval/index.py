@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ DEFAULT_BUILD_DEPTH = 40
 DEFAULT_SEARCH_DEPTH = 64
 #: Vectors added per step while building, for the progress bar.
 ADD_BATCH = 20_000
+#: efSearch values tried by ``efsearch_sweep``.
+SWEEP_DEPTHS = (8, 16, 32, 64, 128, 256, 512)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,76 @@ def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
     found, truth = np.atleast_2d(found), np.atleast_2d(truth)
     hits = [len(set(f.tolist()) & set(t.tolist())) for f, t in zip(found, truth)]
     return float(np.sum(hits) / truth.size)
+
+
+def without_query(found: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """Each query's results minus the query itself (it is its own nearest), cut to ``k``.
+
+    Search for ``k + 1`` first: an approximate index may miss the query, and then its ``k + 1`` results all count.
+    """
+    return np.array([[i for i in row if i != query][:k] for row, query in zip(found, rows)])
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """HNSW searched with efSearch ``depth``: recall@k against exact search, and milliseconds per query."""
+
+    depth: int
+    recall: float
+    ms_per_query: float
+
+
+def efsearch_sweep(vectors: np.ndarray, settings: IndexSettings = IndexSettings(),
+                   depths: Sequence[int] = SWEEP_DEPTHS, queries: int = 200, k: int = 10, seed: int = 0,
+                   index: VectorIndex | None = None, progress: Progress = no_progress) -> list[SweepPoint]:
+    """Recall@k and time per query of an HNSW index at each efSearch in ``depths``.
+
+    ``queries`` random rows of ``vectors`` are the queries; each one's own row is left out of its
+    results and of the exact ones. Queries are timed one at a time, as a user searches (a batch
+    would spread over the cores). FAISS walks at least ``k + 1`` candidates, so smaller depths are
+    reported as ``k + 1``, once. ``index``: an HNSW index of these vectors already built (e.g. the
+    shared one); otherwise one is built with ``settings``.
+    """
+    if index is None:
+        if settings.kind != "hnsw":
+            raise ValueError("efSearch is a setting of HNSW indexes; the settings ask for an exact one.")
+        index = VectorIndex.build(vectors, settings, progress)
+    elif index.settings.kind != "hnsw" or len(index) != len(vectors):
+        raise ValueError("The index given is not an HNSW index of these vectors.")
+    rows = _query_rows(len(vectors), queries, seed)
+    k = max(1, min(k, len(vectors) - 1))
+    exact = VectorIndex.build(vectors, IndexSettings("exact"))
+    truth = without_query(exact.search(vectors[rows], k + 1).indices, rows, k)
+    effective = sorted({max(depth, k + 1) for depth in depths})
+    points = []
+    for number, depth in enumerate(effective):
+        progress(number / len(effective), f"Searching with efSearch {depth}…")
+        found, seconds = _one_query_at_a_time(index, vectors[rows], k + 1, depth)
+        points.append(SweepPoint(depth, recall_at_k(without_query(found, rows, k), truth), 1000 * seconds))
+    progress(1.0, "Done.")
+    return points
+
+
+def exact_ms_per_query(vectors: np.ndarray, queries: int = 200, k: int = 10, seed: int = 0,
+                       index: VectorIndex | None = None) -> float:
+    """Milliseconds per query of exact search over ``vectors``, on the rows ``efsearch_sweep`` uses as queries."""
+    if index is None:
+        index = VectorIndex.build(vectors, IndexSettings("exact"))
+    elif index.settings.kind != "exact" or len(index) != len(vectors):
+        raise ValueError("The index given is not an exact index of these vectors.")
+    rows = _query_rows(len(vectors), queries, seed)
+    return 1000 * _one_query_at_a_time(index, vectors[rows], min(k, len(vectors) - 1) + 1)[1]
+
+
+def _query_rows(rows: int, queries: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).choice(rows, size=min(queries, rows), replace=False)
+
+
+def _one_query_at_a_time(index: VectorIndex, queries: np.ndarray, k: int,
+                         search_depth: int = DEFAULT_SEARCH_DEPTH) -> tuple[np.ndarray, float]:
+    """The results of each query searched alone, and the mean seconds per query."""
+    results = [index.search(query, k, search_depth) for query in queries]
+    return np.vstack([result.indices for result in results]), float(np.mean([r.seconds_per_query for r in results]))
 
 
 _shared: dict[tuple[str, IndexSettings], VectorIndex] = {}

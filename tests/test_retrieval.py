@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from retrieval import IndexSettings, VectorIndex, recall_at_k
+from retrieval import IndexSettings, VectorIndex, efsearch_sweep, exact_ms_per_query, recall_at_k
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,24 @@ def test_hnsw_recall_grows_with_its_search_depth(vocabulary):
     shallow = recall_at_k(hnsw.search(queries, 10, search_depth=10).indices, truth)
     deep = recall_at_k(hnsw.search(queries, 10, search_depth=256).indices, truth)
     assert shallow < deep and deep > 0.95
+
+
+def test_a_deeper_search_finds_more_on_50000_words(glove):
+    vectors = glove.keyed_vectors.vectors[:50_000]
+    points = efsearch_sweep(vectors, IndexSettings("hnsw", links=16, build_depth=40))
+    assert [point.depth for point in points] == [11, 16, 32, 64, 128, 256, 512]  # FAISS walks at least k + 1
+    recalls = [point.recall for point in points]
+    assert all(later >= earlier - 0.01 for earlier, later in zip(recalls, recalls[1:]))
+    assert recalls[-1] >= 0.9 and all(point.ms_per_query > 0 for point in points)
+    assert exact_ms_per_query(vectors) > 0
+
+
+def test_a_sweep_needs_an_hnsw_index(vocabulary):
+    _, vectors = vocabulary
+    with pytest.raises(ValueError, match="HNSW"):
+        efsearch_sweep(vectors, IndexSettings("exact"))
+    with pytest.raises(ValueError, match="HNSW"):
+        efsearch_sweep(vectors, index=VectorIndex.build(vectors, IndexSettings("exact")))
 
 
 def test_an_index_is_saved_as_a_faiss_file_and_read_back(vocabulary, tmp_path):

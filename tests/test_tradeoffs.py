@@ -1,5 +1,6 @@
-"""Compressing real GloVe vectors: smaller storage keeps fewer true neighbours, in the expected order."""
+"""Compressing real GloVe vectors: smaller storage keeps fewer true neighbours and agrees less with people."""
 
+import numpy as np
 import pytest
 
 from tests.app_runner import run_app
@@ -8,7 +9,8 @@ from tradeoffs import compression_table
 
 @pytest.fixture(scope="module")
 def table(glove):
-    rows = compression_table(glove.keyed_vectors.vectors[:20_000], queries=300)
+    kv = glove.keyed_vectors
+    rows = compression_table(kv.vectors[:20_000], queries=300, words=kv.index_to_key[:20_000])
     return {row.name: row for row in rows}
 
 
@@ -28,9 +30,31 @@ def test_fewer_bytes_keep_fewer_neighbours(table):
     assert table["PCA to 25 dimensions"].recall > table["PCA to 12 dimensions"].recall
 
 
+def test_word_pairs_are_scored_on_the_vectors_as_read_back(table):
+    scores = {name: {score.test_set: score for score in row.word_pairs} for name, row in table.items()}
+    full = scores["float32 (full precision)"]["WordSim-353"]
+    assert abs(scores["float16"]["WordSim-353"].spearman - full.spearman) <= 0.01
+    assert scores["sign bits (50 bits)"]["WordSim-353"].spearman < full.spearman
+    assert all(set(by_set) == {"WordSim-353", "SimLex-999"} for by_set in scores.values())
+    assert table["8-bit scalar quantization"].recall >= 0.95
+
+
+def test_every_storage_form_reads_back_vectors(glove):
+    from tradeoffs import storage_forms
+
+    vectors = glove.keyed_vectors.vectors[:1_000]
+    for form in storage_forms(*vectors.shape):
+        stored = form.read_back(vectors)
+        assert stored.dtype == np.float32 and len(stored) == len(vectors) and np.isfinite(stored).all()
+    signs = next(form for form in storage_forms(*vectors.shape) if form.name.startswith("sign")).read_back(vectors)
+    assert set(np.unique(signs)) == {-1.0, 1.0}
+
+
 def test_a_few_hundred_vectors_skip_product_quantization_instead_of_failing(glove):
-    names = [row.name for row in compression_table(glove.keyed_vectors.vectors[:200], queries=50)]
+    rows = compression_table(glove.keyed_vectors.vectors[:200], queries=50)
+    names = [row.name for row in rows]
     assert not any(name.startswith("product quantization") for name in names) and "float16" in names
+    assert all(row.word_pairs == () for row in rows)  # no words given: nothing more is computed
 
 
 def test_the_page_measures_glove_when_asked():
