@@ -10,6 +10,10 @@ import numpy as np
 from embedders.base import EmbeddingResult, Embedder, Progress
 
 BATCH_SIZE = 64
+#: Items per call to ``encode``, which sorts each call's items by length before batching: one call per
+#: 64 items took 6.9 s for 1,000 words and 19.9 s for 1,000 sentences, one call for all 1.1 s and 9.1 s
+#: (measured). Calls of 512 keep most of that and still report progress.
+ITEMS_PER_CALL = 512
 
 _model = None
 _model_lock = threading.Lock()
@@ -62,6 +66,10 @@ class MiniLMEmbedder(Embedder):
         return (f"MiniLM reads each sentence whole, word pieces in context, up to {sentence_transformer().max_seq_length} "
                 "word pieces (longer passages are cut there), and averages them into one vector.")
 
+    @property
+    def memory_bytes(self) -> int:
+        return sum(p.numel() * p.element_size() for p in sentence_transformer().parameters()) if self.loaded else 0
+
     def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
         model = sentence_transformer()
         with _use_lock:
@@ -73,10 +81,11 @@ class MiniLMEmbedder(Embedder):
     def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
         model = sentence_transformer()
         batches = []
-        for start in range(0, len(items), BATCH_SIZE):
-            batch = items[start : start + BATCH_SIZE]
+        for start in range(0, len(items), ITEMS_PER_CALL):
+            batch = items[start : start + ITEMS_PER_CALL]
             with _use_lock:
-                batches.append(model.encode(batch, normalize_embeddings=True, convert_to_numpy=True))
+                batches.append(model.encode(batch, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                            convert_to_numpy=True))
             progress(min(1.0, (start + len(batch)) / max(1, len(items))), f"Encoding {start + len(batch)} of {len(items)}")
         # sentence-transformers renamed this method in version 6.
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
