@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -69,6 +70,8 @@ class Embedder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded = False
+        #: How long this process took to load or train the method (None until it has).
+        self.load_seconds: float | None = None
 
     # --- loading -------------------------------------------------------
     @property
@@ -79,7 +82,9 @@ class Embedder:
         """Load or train the model once; later calls return at once."""
         with self._lock:
             if not self._loaded:
+                started = time.perf_counter()
                 self._load(progress)
+                self.load_seconds = time.perf_counter() - started
                 self._loaded = True
 
     def _load(self, progress: Progress) -> None:
@@ -122,6 +127,12 @@ class Embedder:
     def vocabulary_size(self) -> int:
         kv = self.keyed_vectors
         return 0 if kv is None else len(kv.index_to_key)
+
+    @property
+    def memory_bytes(self) -> int:
+        """What the loaded vectors or model weights hold in memory (the words' strings come on top)."""
+        kv = self.keyed_vectors
+        return 0 if kv is None else int(kv.vectors.nbytes + getattr(kv, "vectors_ngrams", np.empty(0)).nbytes)
 
     def neighbours(self, word: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` nearest vocabulary words to ``word`` by cosine similarity.

@@ -2,8 +2,10 @@
 
 MiniLM takes one to two minutes for the 1,465 Wikipedia passages on two cores
 (measured); a class should wait for that once, not once per session or server
-start. Only public presets embedded by shared methods are stored: never a
-user's list, upload or corpus. Files are ``.npz`` read with ``allow_pickle=False``.
+start. Only long presets embedded by registered methods with fixed vectors are
+stored: never a user's list, upload or corpus, and never the vectors of a method
+trained here, which change with its training settings. Files are ``.npz`` read
+with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from embedders.base import EmbeddingResult
+from embedders.base import EmbeddingResult, Embedder
 from settings import cache_dir
 
 _TEXT_FIELDS = ("words", "missing", "generated", "unknown_words", "cut")
+#: Shorter lists embed in a second or two: not worth a file.
+STORE_FROM = 500
 
 
-def stored_embedding(method: str, preset: str, items: tuple[str, ...], as_sentences: bool,
+def stored_embedding(embedder: Embedder, preset: str, items: tuple[str, ...], as_sentences: bool,
                      compute: Callable[[], EmbeddingResult]) -> EmbeddingResult:
-    """The stored embedding of a preset's ``items`` by a shared ``method``, or ``compute()``, stored for next time."""
+    """The stored embedding of a bundled preset's ``items``, or ``compute()``, stored for next time when
+    worth it (see the module's docstring)."""
+    import embedders
+
+    if embedder.name not in embedders.available() or embedder.uses_corpus or len(items) < STORE_FROM:
+        return compute()
+    method = embedder.name
     digest = hashlib.blake2b("\n".join(items).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
     path = cache_dir() / "preset-vectors" / f"{method}-{preset}-{'sentences' if as_sentences else 'words'}-{digest}.npz"
     if path.exists():

@@ -44,8 +44,3 @@ class UploadedVectorsEmbedder(KeyedVectorsEmbedder):
         rows, dimension = self.vector_set.vectors.shape
         return [f"{self.filename}: {rows:,} words × {dimension} numbers, read as {self.vector_set.format} "
                 f"in {self.vector_set.seconds:.1f} s.", *self.vector_set.notes]
-
-    @property
-    def memory_bytes(self) -> int:
-        """What the vectors hold in memory (the words and metadata come on top)."""
-        return int(self.vector_set.vectors.nbytes)

@@ -101,6 +101,8 @@ def index_for(index_settings: IndexSettings) -> VectorIndex:
             index = remembered("index", (index_name, vectors, index_settings),
                                lambda: VectorIndex.build(vectors, index_settings, report))
     remove()
+    if index.note:
+        st.info(index.note)
     return index
 
 

@@ -24,6 +24,9 @@ INDEX_KINDS = {"exact": "Exact (compare with every vector)", "hnsw": "HNSW (appr
 DEFAULT_LINKS = 16
 DEFAULT_BUILD_DEPTH = 40
 DEFAULT_SEARCH_DEPTH = 64
+#: Upper bounds of M and of efConstruction / efSearch: beyond them an index only grows slower.
+MAX_LINKS = 128
+MAX_DEPTH = 4096
 #: Vectors added per step while building, for the progress bar.
 ADD_BATCH = 20_000
 #: efSearch values tried by ``efsearch_sweep``.
@@ -37,6 +40,14 @@ class IndexSettings:
     kind: str = "hnsw"
     links: int = DEFAULT_LINKS
     build_depth: int = DEFAULT_BUILD_DEPTH
+
+    def __post_init__(self) -> None:
+        if self.kind not in INDEX_KINDS:
+            raise ValueError(f"Unknown index kind {self.kind!r}; choose one of: {', '.join(INDEX_KINDS)}.")
+        if not 2 <= self.links <= MAX_LINKS:
+            raise ValueError(f"M (links per node) must be between 2 and {MAX_LINKS}; got {self.links}.")
+        if not 1 <= self.build_depth <= MAX_DEPTH:
+            raise ValueError(f"efConstruction must be between 1 and {MAX_DEPTH}; got {self.build_depth}.")
 
     def file_name(self, name: str, rows: int, dimension: int) -> str:
         """A file name that changes with everything the index depends on."""
@@ -58,10 +69,12 @@ class SearchResult:
 class VectorIndex:
     """A FAISS index over the unit-length rows of a matrix."""
 
-    def __init__(self, faiss_index, settings: IndexSettings, build_seconds: float) -> None:
+    def __init__(self, faiss_index, settings: IndexSettings, build_seconds: float, note: str = "") -> None:
         self.faiss_index = faiss_index
         self.settings = settings
         self.build_seconds = build_seconds
+        #: What happened to a saved index that could not be used (rebuilt), for the user; "" otherwise.
+        self.note = note
 
     def __len__(self) -> int:
         return self.faiss_index.ntotal
@@ -76,11 +89,9 @@ class VectorIndex:
         dimension = unit.shape[1]
         if settings.kind == "exact":
             index = faiss.IndexFlatIP(dimension)
-        elif settings.kind == "hnsw":
+        else:  # IndexSettings allows only the two kinds
             index = faiss.IndexHNSWFlat(dimension, settings.links, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = settings.build_depth
-        else:
-            raise ValueError(f"Unknown index kind {settings.kind!r}; choose one of: {', '.join(INDEX_KINDS)}.")
         started = time.perf_counter()
         for start in range(0, len(unit), ADD_BATCH):
             progress(start / max(len(unit), 1), f"Indexing {start:,} of {len(unit):,} vectors…")
@@ -98,22 +109,30 @@ class VectorIndex:
         import faiss
 
         path = Path(folder) / settings.file_name(name, *vectors.shape)
+        note = ""
         if path.exists():
             started = time.perf_counter()
-            index = faiss.read_index(str(path))
-            if index.ntotal == len(vectors) and index.d == vectors.shape[1]:
+            try:
+                index = faiss.read_index(str(path))
+            except RuntimeError:  # FAISS raises this for a truncated or foreign file
+                index = None
+            if index is not None and index.ntotal == len(vectors) and index.d == vectors.shape[1]:
                 return cls(index, settings, time.perf_counter() - started)
+            note = f"The saved index {path.name} was damaged or did not match the vectors, so it was rebuilt."
         built = cls.build(vectors, settings, progress)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
         faiss.write_index(built.faiss_index, str(partial))
         partial.replace(path)  # a reader never sees a half-written file
+        built.note = note
         return built
 
     def search(self, queries: np.ndarray, k: int, search_depth: int = DEFAULT_SEARCH_DEPTH) -> SearchResult:
         """The ``k`` rows most similar (cosine) to each query; HNSW walks ``search_depth`` candidates (efSearch)."""
         import faiss
 
+        if not 1 <= search_depth <= MAX_DEPTH:
+            raise ValueError(f"efSearch must be between 1 and {MAX_DEPTH}; got {search_depth}.")
         queries = np.ascontiguousarray(unit_rows(np.atleast_2d(queries), dtype=np.float32))
         k = max(1, min(k, len(self)))
         parameters = faiss.SearchParametersHNSW(efSearch=max(search_depth, k)) if self.settings.kind == "hnsw" else None

@@ -161,15 +161,24 @@ def test_minilm_finds_the_preset_sentence_a_paraphrase_means_first(minilm):
 
 
 def test_a_stored_preset_embedding_reads_back_equal_and_a_damaged_file_is_replaced(glove, tmp_path, monkeypatch):
-    from embedders.stored import stored_embedding
+    from embedders.stored import STORE_FROM, stored_embedding
 
     monkeypatch.setenv("EMBEDDING_EXPLORER_CACHE", str(tmp_path))
-    items = ("the cat sat on the mat", "zzqxv plugh", "a dog barked")
-    first = stored_embedding("glove", "test", items, True, lambda: glove.embed_sentences(items))
-    again = stored_embedding("glove", "test", items, True, lambda: pytest.fail("should read the stored file"))
+    items = ("the cat sat on the mat", "zzqxv plugh", *(f"a dog barked {n} times" for n in range(STORE_FROM)))
+    first = stored_embedding(glove, "test", items, True, lambda: glove.embed_sentences(items))
+    again = stored_embedding(glove, "test", items, True, lambda: pytest.fail("should read the stored file"))
     assert again.words == first.words and again.missing == first.missing and again.sentences
     assert again.unknown_words == first.unknown_words and np.array_equal(again.vectors, first.vectors)
     (stored,) = (tmp_path / "preset-vectors").glob("*.npz")
     stored.write_bytes(b"not an npz file")
-    recomputed = stored_embedding("glove", "test", items, True, lambda: glove.embed_sentences(items))
+    recomputed = stored_embedding(glove, "test", items, True, lambda: glove.embed_sentences(items))
     assert np.array_equal(recomputed.vectors, first.vectors)
+
+
+def test_what_a_method_trained_here_embeds_is_never_stored(skipgram, tmp_path, monkeypatch):
+    from embedders.stored import STORE_FROM, stored_embedding
+
+    monkeypatch.setenv("EMBEDDING_EXPLORER_CACHE", str(tmp_path))
+    items = tuple(f"the king number {n}" for n in range(STORE_FROM))
+    stored_embedding(skipgram, "test", items, True, lambda: skipgram.embed_sentences(items))
+    assert not (tmp_path / "preset-vectors").exists()

@@ -68,3 +68,27 @@ def test_recall_counts_shared_neighbours():
     assert recall_at_k(np.array([[1, 2, 3]]), np.array([[3, 2, 9]])) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="Unknown index kind"):
         VectorIndex.build(np.eye(3), IndexSettings("ivf"))
+
+
+def test_a_damaged_saved_index_is_rebuilt_and_says_so(vocabulary, tmp_path):
+    vectors = vocabulary[1][:5000]
+    saved = VectorIndex.load_or_build(tmp_path, "glove-part", vectors, IndexSettings("hnsw"))
+    (path,) = tmp_path.glob("*.faiss")
+    path.write_bytes(path.read_bytes()[:1000])  # cut short, as a crash or full disk leaves it
+    rebuilt = VectorIndex.load_or_build(tmp_path, "glove-part", vectors, IndexSettings("hnsw"))
+    assert "damaged" in rebuilt.note and len(rebuilt) == len(saved)
+    again = VectorIndex.load_or_build(tmp_path, "glove-part", vectors, IndexSettings("hnsw"))
+    assert again.note == ""  # the rebuilt file is whole
+
+
+@pytest.mark.parametrize("settings", [dict(links=0), dict(links=1000), dict(build_depth=0), dict(kind="ivf")])
+def test_settings_out_of_range_are_refused_with_a_message(settings):
+    with pytest.raises(ValueError, match="must be between|Unknown index kind"):
+        IndexSettings(**settings)
+
+
+def test_an_efsearch_out_of_range_is_refused(vocabulary):
+    vectors = vocabulary[1][:1000]
+    index = VectorIndex.build(vectors, IndexSettings("hnsw"))
+    with pytest.raises(ValueError, match="efSearch must be between"):
+        index.search(vectors[0], 5, search_depth=0)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tests.app_runner import run_app
+import embedders
+from tests.app_runner import chart_specs, plotly_array, run_app
 from tradeoffs import compression_table
 
 
@@ -62,4 +63,33 @@ def test_the_page_measures_glove_when_asked():
     assert not app.exception and not app.dataframe  # nothing runs until asked
     app.toggle(key="tradeoffs_run").set_value(True).run()
     assert not app.exception
-    assert "8-bit scalar quantization" in set(app.dataframe[0].value["stored as"])
+    table = app.dataframe[0].value.set_index("stored as")
+    assert "8-bit scalar quantization" in table.index
+    assert table.loc["float16", "WordSim-353 Spearman"] == pytest.approx(table.loc["float32 (full precision)",
+                                                                                  "WordSim-353 Spearman"], abs=0.01)
+    assert len(chart_specs(app)) == 1  # quality against bytes per vector
+
+
+def test_the_index_sweep_is_drawn_next_to_exact_search():
+    app = run_app("pages/tradeoffs.py")
+    app.toggle(key="tradeoffs_index_run").set_value(True).run()
+    assert not app.exception
+    (spec,) = chart_specs(app)
+    hnsw, exact = spec["data"]
+    assert exact["name"] == "exact search" and len(plotly_array(hnsw["y"])) >= 5
+    assert any("Exact search takes" in markdown.value for markdown in app.markdown)
+
+
+def test_every_method_is_measured_and_minilm_sorts_passages_better_than_one_hot(glove):
+    from gensim.test.utils import datapath
+
+    app = run_app("pages/tradeoffs.py")
+    app.toggle(key="tradeoffs_methods_run").set_value(True).run()
+    assert not app.exception
+    costs, quality = app.dataframe[0].value.set_index("method"), app.dataframe[1].value.set_index("method")
+    assert list(costs.index) == [embedders.title(name) for name in embedders.available()]
+    assert (costs["seconds for 1,000 sentences"] > 0).all() and costs.loc["GloVe 6B 50d", "bytes per word"] == 200
+    passages = quality["passages sorted by article"]
+    assert passages["MiniLM (sentence-transformers)"] > passages["One-hot"] + 0.3
+    expected = glove.keyed_vectors.evaluate_word_pairs(datapath("wordsim353.tsv"), restrict_vocab=400_000)[1][0]
+    assert quality.loc["GloVe 6B 50d", "WordSim-353 Spearman"] == pytest.approx(expected)

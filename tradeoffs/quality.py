@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ def word_pair_scores(kv) -> list[WordPairScore]:
     Case-insensitive as gensim's default: a test word matches the first key that differs only in case.
     """
     from gensim.test.utils import datapath
+    from scipy.stats import ConstantInputWarning
 
     # evaluate_word_pairs swaps self.key_to_index for its own table while it runs, whatever the
     # arguments (gensim 4.x). The vectors are shared between sessions, so it runs on a shallow
@@ -78,7 +80,9 @@ def word_pair_scores(kv) -> list[WordPairScore]:
     for name, file_name in WORD_PAIR_SETS.items():
         path = datapath(file_name)
         try:
-            pearson, spearman, oov_percent = private.evaluate_word_pairs(path, restrict_vocab=len(kv.index_to_key))
+            with warnings.catch_warnings():  # constant similarities (one-hot) give NaN, which the page shows
+                warnings.simplefilter("ignore", ConstantInputWarning)
+                pearson, spearman, oov_percent = private.evaluate_word_pairs(path, restrict_vocab=len(kv.index_to_key))
         except ValueError:  # gensim raises when no pair has both words in the vocabulary
             scores.append(WordPairScore(name, math.nan, math.nan, _pair_count(path), 1.0))
             continue

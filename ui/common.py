@@ -143,8 +143,8 @@ def embed_list(name: str, word_list: WordList) -> EmbeddingResult:
     report, remove = progress_bar()
 
     def compute() -> EmbeddingResult:
-        if word_list.preset and name in embedders.available() and not (embedder.uses_corpus and corpus):
-            return stored_embedding(name, word_list.preset, items, as_sentences, lambda: embed(list(items), report))
+        if word_list.preset:
+            return stored_embedding(embedder, word_list.preset, items, as_sentences, lambda: embed(list(items), report))
         return embed(list(items), report)
 
     with st.spinner(f"Embedding {len(items):,} {'sentences' if as_sentences else 'items'}…"):

@@ -1,0 +1,38 @@
+"""Similarity search and the trade-off page in a real browser, as a class uses them."""
+
+import pytest
+
+from tests.e2e.app_server import choose, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(page, title: str) -> None:
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).click()
+    wait_until_idle(page)
+
+
+def test_a_typed_query_lists_its_results_and_is_drawn_as_its_own_marker(page):
+    choose(page, "Preset", "Sentences topics")
+    open_page(page, "Similarity search")
+    box = page.get_by_label("Query")
+    box.fill("Where can I keep my money safe?")
+    box.press("Enter")
+    wait_until_idle(page)
+    assert page.locator("[data-testid='stDataFrame']").count() == 2  # the search and exact search beside it
+    chart = page.locator(".js-plotly-plot").first
+    legend = set(chart.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)"))
+    assert {"query", "found"} <= legend
+    assert chart.locator(".scatterlayer .trace").last.locator("path.point").count() == 1  # one star: the query
+    assert "Where can I keep my money safe?" in page.locator("[data-testid='stCode']").inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_trade_off_page_draws_its_charts_when_asked(page):
+    open_page(page, "What precision costs")
+    for label in ("Measure", "Measure the index"):
+        page.locator("[data-testid='stCheckbox']").filter(has_text=label).get_by_text(label, exact=True).click()
+        wait_until_idle(page, timeout_ms=180_000)
+    assert page.locator(".js-plotly-plot").count() == 2  # quality against bytes, recall against time
+    assert page.get_by_text("Exact search takes").is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
