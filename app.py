@@ -4,25 +4,36 @@ import streamlit as st
 
 from projection.umap_worker import umap_worker
 from ui.common import umap_status_caption
-from ui.sidebar import corpus_sidebar, word_list_sidebar
+from ui.sidebar import corpus_sidebar, current_word_list, word_list_shareable, word_list_sidebar
 from ui.uploads import vectors_sidebar
+from ui.view_state import PRESENTATION_KEY, link_notes, open_link, presentation_mode, share_box, write_link
 
 st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide")
 
-
-pages = [
-    st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
-    st.Page("pages/compare.py", title="Compare methods", icon=":material/view_module:"),
-    st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
-    st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
-    st.Page("pages/search.py", title="Similarity search", icon=":material/search:"),
-    st.Page("pages/tradeoffs.py", title="What precision costs", icon=":material/compress:"),
-    st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
-]
-page = st.navigation(pages)
+#: Pages by their name in shared links (``?page=…``), in navigation order.
+PAGES = {
+    "story": st.Page("pages/story.py", title="Story", icon=":material/school:"),
+    "explore": st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
+    "compare": st.Page("pages/compare.py", title="Compare methods", icon=":material/view_module:"),
+    "arithmetic": st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
+    "transformer": st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
+    "search": st.Page("pages/search.py", title="Similarity search", icon=":material/search:"),
+    "tradeoffs": st.Page("pages/tradeoffs.py", title="What precision costs", icon=":material/compress:"),
+    "coordinates": st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
+}
+view, first_run = open_link()
+page = st.navigation(list(PAGES.values()))
+page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
+if first_run and view.page != page_name:
+    st.switch_page(PAGES[view.page])  # a shared link names its page in the query, not the path
+link_notes()
 word_list_sidebar()
 vectors_sidebar()
 corpus_sidebar()
+st.sidebar.toggle("Presentation mode", key=PRESENTATION_KEY, help="Large text, markers and labels, for a projector.")
+if presentation_mode():
+    # Streamlit has no font-size setting: a style rule is the only way to enlarge its text.
+    st.html("<style>.stApp, .stApp p, .stApp li, .stApp label { font-size: 1.3rem; }</style>")
 try:
     page.run()
 finally:
@@ -30,5 +41,6 @@ finally:
     # after the page so that the first chart never competes with it for the CPU; in
     # `finally` because pages end early with st.stop().
     umap_worker.start()
+    share_box(write_link(page_name, current_word_list()), word_list_shareable())
     with st.sidebar:
         umap_status_caption()

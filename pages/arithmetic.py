@@ -13,7 +13,7 @@ from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from ui.common import embed_list, explain_embedding, load_embedder, method_picker, method_title, show_items
+from ui.common import show_chart, embed_list, explain_embedding, load_embedder, method_picker, method_title, show_items
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import current_word_list
@@ -118,7 +118,7 @@ def analogy_section() -> None:
             picture = analogy_picture(embedder, answer)
         figure = analogy_chart(picture.words, picture.roles, picture.coords, picture.target,
                                title=f"{embedder.title} · PCA of the analogy words and their neighbours")
-        st.plotly_chart(figure, key="analogy_chart")
+        show_chart(figure, key="analogy_chart")
         st.caption(
             f"PCA fitted on the four words and their nearest neighbours keeps {picture.explained_variance:.0%} "
             "of their variance. PCA is linear, so the dashed parallelogram a, b, b − a + c, c is exact; the "
@@ -242,7 +242,7 @@ def axes_section() -> None:
     groups = [group_of.get(w, "") for w in placed.words]
     figure = axes_chart(placed.words, groups, placed.x, placed.y, placed.x_label, placed.y_label,
                         title=f"{embedder.title} · semantic axes")
-    st.plotly_chart(figure, key="axes_chart")
+    show_chart(figure, key="axes_chart")
     export_buttons("axes", f"{embedder.title}-axes", placed.words, groups, np.column_stack([placed.x, placed.y]), figure)
     st.caption("Both coordinates are projections of the original vectors onto fixed directions: nothing is "
                "fitted to make the picture look tidy, so what you see is what the embedding says.")
@@ -277,7 +277,7 @@ def heatmap_section() -> None:
     matrix = similarity_matrix(words, vectors, groups, order)
     figure = similarity_heatmap(matrix.words, matrix.groups, matrix.matrix, group_lines=order == "group",
                                 title=f"{embedder.title} · cosine similarity")
-    st.plotly_chart(figure, key="similarity_heatmap")
+    show_chart(figure, key="similarity_heatmap")
     st.caption("Hover over a cell for the exact value. Red: pointing the same way; blue: opposite; white: unrelated.")
 
 

@@ -10,7 +10,7 @@ from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import (embed_list, embedder_for, explain_embedding, load_embedder, method_title, method_titles,
+from ui.common import (show_chart, embed_list, embedder_for, explain_embedding, load_embedder, method_title, method_titles,
                        projected, projection_controls)
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
@@ -108,7 +108,7 @@ if not word_list.items:
 
 group_of = word_list.group_of()
 colours = group_colours(word_list.groups)
-st.caption(f"{PROJECTION_METHODS[settings['method']]}, {settings['dims']}D, seed {settings['seed']} for every panel. {EXPLANATION}")
+st.caption(f"{PROJECTION_METHODS[settings.method]}, {settings.dims}D, seed {settings.seed} for every panel. {EXPLANATION}")
 
 # Draw the empty grid first, then fill the quickest panels first so that a method that
 # trains or loads for the first time does not hold the others back.
@@ -123,7 +123,7 @@ embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
 for name in fill_order(methods, reference_name if aligned else None):
     with slots[name].container():
         result = embedded(name, word_list)
-        projection = projected(result.vectors, **settings) if result else None
+        projection = projected(result.vectors, **settings.arguments()) if result else None
         if projection is None:
             continue
         for note in projection.notes:
@@ -137,8 +137,8 @@ for name in fill_order(methods, reference_name if aligned else None):
         groups = [group_of.get(word, "") for word in result.words]
         figure = panel(coords, result.words, groups, colours, highlight=[highlight] if highlight in result.words else [],
                        title=method_title(name))
-        st.plotly_chart(figure, key=f"compare_chart_{name}")
-        export_buttons(f"compare_{name}", f"{method_title(name)}-{settings['method']}", result.words, groups, coords,
+        show_chart(figure, key=f"compare_chart_{name}")
+        export_buttons(f"compare_{name}", f"{method_title(name)}-{settings.method}", result.words, groups, coords,
                        figure, vectors=result.vectors)
         # Measured on the projection itself: alignment moves points rigidly and changes no neighbour.
         show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, compact=True)
@@ -183,7 +183,7 @@ else:
 
 st.markdown("**Mean overlap for every pair of methods**")
 matrix = cached_overlap_matrix({name: embeddings[name] for name in compared}, k)  # in the order chosen
-st.plotly_chart(agreement_heatmap(matrix, {name: method_title(name) for name in matrix.index}), key="compare_heatmap")
+show_chart(agreement_heatmap(matrix, {name: method_title(name) for name in matrix.index}), key="compare_heatmap")
 notes = []
 if why_not_computable(len(word_list), k) is None:
     notes.append(f"Methods whose neighbours had nothing to do with each other would score about "

@@ -4,6 +4,7 @@ import streamlit as st
 
 import vectorfiles
 from charts.scatter import scatter_chart
+from ui.common import show_chart
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
@@ -40,7 +41,7 @@ if found and found not in points.words:
 groups = [""] * len(points) if colour is None else points.metadata[colour].fillna("").astype(str).tolist()
 chart = scatter_chart(points.coords, points.words, groups, highlight=[found] if found else [],
                       centre_on=found or None, title=f"{upload.name} · {points.coords.shape[1]}D")
-st.plotly_chart(chart.figure, key="coordinates_chart")
+show_chart(chart.figure, key="coordinates_chart")
 if chart.note():
     st.caption(chart.note())
 st.caption(f"{len(points):,} points, drawn at the file's own coordinates.")

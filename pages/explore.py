@@ -8,7 +8,7 @@ from charts.bars import neighbours_chart, similarity_spread_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
-from ui.common import (embed_list, embedder_for, explain_embedding, load_embedder, method_picker, projected,
+from ui.common import (show_chart, embed_list, embedder_for, explain_embedding, load_embedder, method_picker, projected,
                        projection_controls, shared_graph)
 from ui.exports import export_buttons
 from ui.quality import show_projection_quality
@@ -64,7 +64,7 @@ if found and found not in result.words:
     st.warning("That word is not on the chart; its neighbours below are those of the first word instead.")
     found = ""
 
-projection = projected(result.vectors, **settings)
+projection = projected(result.vectors, **settings.arguments())
 if projection is None:
     st.stop()
 for note in projection.notes:
@@ -81,21 +81,21 @@ chart = scatter_chart(
     shown_groups,
     highlight=[found] if found else [],
     centre_on=found or None,
-    title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings['dims']}D",
+    title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings.dims}D",
 )
-st.plotly_chart(chart.figure, key="explore_chart")
+show_chart(chart.figure, key="explore_chart")
 if chart.note():
     st.caption(chart.note())
 st.caption(
     "Positions come from the projection; distances on the chart only approximate those between the "
     "original vectors. Neighbours and similarities below use the original vectors (cosine)."
 )
-export_buttons("explore", f"{embedder.title}-{projection.method}-{settings['dims']}d", shown_words, shown_groups,
+export_buttons("explore", f"{embedder.title}-{projection.method}-{settings.dims}d", shown_words, shown_groups,
                projection.coords, chart.figure, vectors=result.vectors[rows])
 # After the chart, so the picture never waits for its distortion numbers.
 graph = None
 if projection.rows is None and count > 2:
-    graph = shared_graph(result.vectors, graph_k(settings["method"], settings["n_neighbors"], settings["perplexity"]))
+    graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
 show_projection_quality(result.vectors[rows], projection.coords, key="explore", graph=graph)
 
 # How spread the original similarities are: for one-hot, every pair is the same.
@@ -110,7 +110,7 @@ if count > 1:
                 "exactly as far from every other. Any pattern in the chart comes from squeezing the "
                 "vectors into fewer dimensions, not from meaning."
             )
-        st.plotly_chart(similarity_spread_chart(counts), key="explore_spread")
+        show_chart(similarity_spread_chart(counts), key="explore_spread")
 
 st.subheader("Neighbours")
 left, right = st.columns([1, 2])
@@ -132,7 +132,8 @@ else:
              f"your list ({embedder.title} has no vocabulary of its own to search)")
 if neighbours:
     right.caption(f"Nearest to “{word}” among {scope}, by cosine similarity of the original vectors.")
-    right.plotly_chart(neighbours_chart(neighbours), key="explore_neighbours")
+    with right:
+        show_chart(neighbours_chart(neighbours), key="explore_neighbours")
     new = [w for w, _ in neighbours if w not in result.words]
     if embedder.has_vocabulary and not result.sentences and new:
         if left.button(f"Add {len(new)} neighbours to the chart", key="add_neighbours"):

@@ -18,7 +18,7 @@ from transformer_inside.attention import attention, merge_word_pieces
 from transformer_inside.context import ContextVectors, contextual_vectors, parse_sentences, sense_similarity
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
-from ui.common import load_embedder, load_with_progress, projected, show_items
+from ui.common import show_chart, load_embedder, load_with_progress, projected, show_items
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 
@@ -179,8 +179,8 @@ def context_section() -> None:
     sentences = [o.sentence for o in result.occurrences]
     figure = context_scatter(projection.coords, sentences, groups, numbers,
                              title=f"{target} · {where} · {PROJECTION_METHODS[projection.method]}")
-    chart.plotly_chart(figure, key="context_chart")
     with chart:
+        show_chart(figure, key="context_chart")
         export_buttons("context", f"{target}-layer-{layer}", sentences, groups, projection.coords, figure, vectors=vectors)
     chart.caption("Each point is one occurrence, numbered by its sentence; hover to read the sentence. "
                   "Move the layer slider: at layer 0 the points differ only by position, deeper layers pull the senses apart.")
@@ -188,7 +188,7 @@ def context_section() -> None:
     with lines:
         st.markdown("**Mean cosine similarity per layer** (on the 384 numbers, not the projection)")
         if table[["within senses", "between senses"]].notna().all(axis=None):
-            st.plotly_chart(sense_similarity_chart(table, layer), key="context_lines")
+            show_chart(sense_similarity_chart(table, layer), key="context_lines")
             st.caption("Within: pairs of occurrences with the same sense. Between: pairs with different senses. "
                        "The gap between the lines is how much the model separates the meanings.")
         else:
@@ -247,7 +247,7 @@ def attention_section() -> None:
         result = merge_word_pieces(result)
     matrix = result.matrix(layer - 1, None if head == AVERAGE else head - 1)
     head_name = f"average of {result.heads} heads" if head == AVERAGE else f"head {head}"
-    st.plotly_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"), key="attention_heatmap")
+    show_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"), key="attention_heatmap")
     st.caption("Row: the token that looks. Columns: what it takes its new vector from. Every row sums to 1.")
 
     labels = result.labels
@@ -255,7 +255,7 @@ def attention_section() -> None:
     default = lowered.index("he") if "he" in lowered else min(1, len(labels) - 1)
     query = st.selectbox("What does this token attend to?", range(len(labels)), index=default,
                          format_func=lambda i: f"{i}: {labels[i]}", key=f"attention_query_{len(labels)}")
-    st.plotly_chart(attention_bars(matrix[query], labels, query, title=f"What “{labels[query]}” takes from each token"),
+    show_chart(attention_bars(matrix[query], labels, query, title=f"What “{labels[query]}” takes from each token"),
                     key="attention_bars")
     strongest = np.argsort(-matrix[query])[:3]
     st.caption("Strongest three:")

@@ -8,7 +8,7 @@ from charts.scatter import add_query_marker, scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from retrieval.rag import map_with_query, matches, rag_prompt
-from ui.common import embed_list, explain_embedding, load_embedder, method_picker, progress_bar
+from ui.common import show_chart, embed_list, explain_embedding, load_embedder, method_picker, progress_bar
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import fingerprint, remembered
 from ui.sidebar import current_corpus, current_word_list
@@ -141,7 +141,7 @@ else:  # every item, with the query placed by the same PCA
 status = {m.row: "found" for m in found} | {row: "missed by the index" for row in missed}
 chart = scatter_chart(coords, [labels[i] for i in shown], [status.get(i, "not found") for i in shown],
                       highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · PCA")
-st.plotly_chart(add_query_marker(chart.figure, query_point, query), key="search_map")
+show_chart(add_query_marker(chart.figure, query_point, query), key="search_map")
 st.caption("The star is the query, placed by the same PCA as the items. The map only approximates: the search "
            "itself compares the original vectors.")
 

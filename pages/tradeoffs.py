@@ -11,7 +11,7 @@ from retrieval import IndexSettings, efsearch_sweep, exact_ms_per_query, shared_
 from tradeoffs import compression_table
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_cost, measure_quality, spearman
-from ui.common import load_embedder, progress_bar, vocabulary_method_picker
+from ui.common import show_chart, load_embedder, progress_bar, vocabulary_method_picker
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
@@ -112,7 +112,7 @@ if st.toggle("Measure", key="tradeoffs_run"):
     points = [frame.rename(columns={"stored as": "name"}).assign(kind=f"{embedder.title}, stored smaller")]
     points.append(pd.DataFrame([{"name": cost.title, "kind": "methods at full precision", "bytes per vector":
                                  cost.bytes_per_word, QUALITY: spearman(quality, "WordSim-353")} for cost, quality in rows]))
-    st.plotly_chart(quality_against_size(pd.concat(points), QUALITY), key="tradeoffs_quality_chart")
+    show_chart(quality_against_size(pd.concat(points), QUALITY), key="tradeoffs_quality_chart")
     st.caption("Up and to the left is better. The methods' points appear once they are measured above. Word-pair "
                f"scores use the words among these {len(subset):,} only. Quantizers from FAISS, PCA from scikit-learn.")
     st.markdown("**Reading it.** A vector stored in half the bytes (float16) or a quarter (8-bit) loses almost "
@@ -133,7 +133,7 @@ if st.toggle("Measure the index", key="tradeoffs_index_run"):
     sweep, exact_ms = remembered("sweep", key, lambda: (efsearch_sweep(subset, settings, index=index, progress=report),
                                                         exact_ms_per_query(subset)))
     remove()
-    st.plotly_chart(recall_against_time([p.depth for p in sweep], [p.recall for p in sweep],
+    show_chart(recall_against_time([p.depth for p in sweep], [p.recall for p in sweep],
                                         [p.ms_per_query for p in sweep], exact_ms, 10), key="tradeoffs_index_chart")
     best = sweep[-1]
     st.markdown(f"**Reading it.** Exact search takes {exact_ms:.2f} ms per query and finds every true neighbour. "

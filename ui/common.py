@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -20,6 +21,9 @@ from projection.umap_worker import umap_worker
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
 from ui.uploads import session_uploads, uploaded_methods
+from charts.presentation import enlarged
+from ui.view_state import presentation_mode
+from view_state import ProjectionSettings
 from wordlists import WordList, looks_like_sentences
 
 DEFAULT_METHOD = "glove"
@@ -71,28 +75,30 @@ def vocabulary_method_picker(key: str, purpose: str) -> tuple[str, Embedder]:
     return method, embedder
 
 
-def projection_controls(key: str = "projection") -> dict:
-    """Projection method, dimensions, seed and method options; returns ``run_projection`` arguments."""
+def projection_controls(key: str = "projection") -> ProjectionSettings:
+    """Projection method, dimensions, seed and method options, as one typed value.
+
+    Widget values start from the defaults through the session (not widget arguments), so that a
+    shared link can set them first without Streamlit warning about two sources.
+    """
+    for name, value in asdict(ProjectionSettings()).items():
+        st.session_state.setdefault(f"{key}_{name}", value)
     columns = st.columns([2, 1, 1])
-    method = columns[0].segmented_control(
-        "Projection", list(PROJECTION_METHODS), default="pca", format_func=PROJECTION_METHODS.get,
-        required=True, key=f"{key}_method",
-    )
-    dims = columns[1].segmented_control(
-        "Dimensions", [2, 3], default=2, format_func=lambda d: f"{d}D", required=True, key=f"{key}_dims"
-    )
-    seed = columns[2].number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key=f"{key}_seed")
-    options: dict = {}
+    method = columns[0].segmented_control("Projection", list(PROJECTION_METHODS), format_func=PROJECTION_METHODS.get,
+                                          required=True, key=f"{key}_method")
+    dims = columns[1].segmented_control("Dimensions", [2, 3], format_func=lambda d: f"{d}D", required=True,
+                                        key=f"{key}_dims")
+    seed = columns[2].number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=f"{key}_seed")
     with st.expander("UMAP and t-SNE settings"):
         left, right = st.columns(2)
-        options["n_neighbors"] = left.slider("UMAP n_neighbors", 2, 100, 15, key=f"{key}_n_neighbors",
-                                             help="How many neighbours shape each point's local picture.")
-        options["min_dist"] = left.slider("UMAP min_dist", 0.0, 0.99, 0.1, 0.01, key=f"{key}_min_dist",
-                                          help="How tightly UMAP may pack points together.")
-        options["metric"] = right.selectbox("UMAP metric", UMAP_METRICS, key=f"{key}_metric")
-        options["perplexity"] = right.slider("t-SNE perplexity", 2.0, 100.0, 30.0, 1.0, key=f"{key}_perplexity",
-                                             help="Roughly, how many neighbours t-SNE balances; must be below the number of points.")
-    return dict(method=method, dims=dims, seed=int(seed), **options)
+        n_neighbors = left.slider("UMAP n_neighbors", 2, 100, key=f"{key}_n_neighbors",
+                                  help="How many neighbours shape each point's local picture.")
+        min_dist = left.slider("UMAP min_dist", 0.0, 0.99, step=0.01, key=f"{key}_min_dist",
+                               help="How tightly UMAP may pack points together.")
+        metric = right.selectbox("UMAP metric", UMAP_METRICS, key=f"{key}_metric")
+        perplexity = right.slider("t-SNE perplexity", 2.0, 100.0, step=1.0, key=f"{key}_perplexity",
+                                  help="Roughly, how many neighbours t-SNE balances; must be below the number of points.")
+    return ProjectionSettings(method, dims, int(seed), n_neighbors, min_dist, metric, perplexity)
 
 
 def embedder_for(name: str) -> Embedder:
@@ -265,6 +271,14 @@ def _live_umap_status() -> None:
     if umap_worker.state != "compiling":
         st.rerun()  # once, to swap the live line for the final one
     st.caption(f"UMAP is compiling in the background ({umap_worker.elapsed():.0f} s); PCA and t-SNE work meanwhile.")
+
+
+def show_chart(figure, key: str, **options):
+    """``st.plotly_chart`` of ``figure``, enlarged in presentation mode; returns what ``st.plotly_chart`` returns
+    (the selection, with ``on_select``)."""
+    if presentation_mode():
+        figure = enlarged(figure)
+    return st.plotly_chart(figure, key=key, **options)
 
 
 def show_items(message: str, items: Sequence[str], kind: str = "warning") -> None:

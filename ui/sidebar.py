@@ -9,6 +9,7 @@ from embedders.corpus import Corpus, CorpusError, corpus_from_text
 from settings import MAX_ITEMS, MAX_UPLOAD_ITEMS
 from ui.session_cache import remembered
 from ui.uploads import uploaded_methods
+from view_state import linkable_words
 
 WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"
@@ -120,7 +121,8 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
     if source == VECTORS_SOURCE:
         return _rows_of_uploaded_vectors()
     if source == "Type a list":
-        text = st.text_area("Items", value="king\nqueen\nman\nwoman", height=200, key="word_list_text", help=TEXT_HELP)
+        st.session_state.setdefault("word_list_text", "king\nqueen\nman\nwoman")  # a link may have set it first
+        text = st.text_area("Items", height=200, key="word_list_text", help=TEXT_HELP)
         return wordlists.parse_text(text, lowercase)
     upload = st.file_uploader(
         "A .txt, .csv or .tsv file",
@@ -155,3 +157,9 @@ def _clear_added_items_button() -> None:
     if added and st.button(f"Remove the {len(added)} added neighbours", key="clear_added_items"):
         st.session_state[ADDED_ITEMS_KEY] = []
         st.rerun()
+
+
+def word_list_shareable() -> bool:
+    """Whether a link can carry the current list: a preset, or a short typed list."""
+    source = st.session_state.get("word_list_source", "Preset")
+    return source == "Preset" or (source == "Type a list" and linkable_words(current_word_list().items))
