@@ -12,6 +12,7 @@ from ui.common import (show_chart, embed_list, embedder_for, explain_embedding, 
                        projection_controls, shared_graph)
 from ui.exports import export_buttons
 from ui.quality import show_projection_quality
+from ui.selection import cluster_groups, colouring_controls, selectable_map
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import add_items, current_corpus, current_word_list
 
@@ -64,6 +65,7 @@ if found and found not in result.words:
     st.warning("That word is not on the chart; its neighbours below are those of the first word instead.")
     found = ""
 
+colouring, cluster_count = colouring_controls("explore")
 projection = projected(result.vectors, **settings.arguments())
 if projection is None:
     st.stop()
@@ -73,8 +75,12 @@ for note in projection.notes:
 # A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only.
 rows = projection.rows if projection.rows is not None else np.arange(count)
 shown_words = [result.words[i] for i in rows]
-group_of = word_list.group_of()
-shown_groups = [group_of.get(word, "") for word in shown_words]
+if colouring == "groups":
+    group_of = word_list.group_of()
+    shown_groups = [group_of.get(word, "") for word in shown_words]
+else:
+    clusters = cluster_groups(result.words, result.vectors, colouring, cluster_count, settings.seed)
+    shown_groups = [clusters[i] for i in rows]
 chart = scatter_chart(
     projection.coords,
     shown_words,
@@ -83,7 +89,10 @@ chart = scatter_chart(
     centre_on=found or None,
     title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings.dims}D",
 )
-show_chart(chart.figure, key="explore_chart")
+if settings.dims == 2:
+    selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, result.vectors[rows])
+else:
+    show_chart(chart.figure, key="explore_chart")
 if chart.note():
     st.caption(chart.note())
 st.caption(

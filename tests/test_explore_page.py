@@ -99,3 +99,16 @@ def test_adding_neighbours_puts_them_on_the_chart():
     after = chart_labels(app)
     assert before < after and "prince" in before
     assert len(after - before) >= 5
+
+
+def test_colouring_by_k_means_names_each_cluster_by_its_central_words():
+    app = run_app(state={"word_list_preset": "animals_vehicles_fruit"})
+    app.segmented_control(key="explore_colouring").set_value("kmeans").run()
+    assert not app.exception
+    preset = wordlists.load_preset("animals_vehicles_fruit", lowercase=True)
+    names = {trace["name"] for trace in chart_specs(app)[0]["data"] if trace["name"] != "labels"}
+    assert len(names) == len(set(preset.groups))  # automatic k finds the three groups
+    group_of = preset.group_of()
+    for name in names:  # each name is made of items of one group
+        assert len({group_of[item] for item in name.split(" · ")}) == 1
+    assert any("found in the original 50-dimensional vectors" in caption.value for caption in app.caption)

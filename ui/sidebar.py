@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 import wordlists
@@ -14,6 +16,7 @@ from view_state import linkable_words
 WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"
 CORPUS_KEY = "corpus"
+LIST_FILTER_KEY = "list_filter"
 SOURCES = ("Preset", "Type a list", "Upload a file")
 #: Offered once the session holds an uploaded vectors file: draw the file's own words.
 VECTORS_SOURCE = "My vectors"
@@ -90,18 +93,50 @@ def _corpus_from_upload(data: bytes, filename: str) -> tuple[Corpus, list[str]]:
         return corpus_from_text(wordlists.decode_upload(data, filename, notes), name=filename), notes
 
 
+@dataclass(frozen=True)
+class ListFilter:
+    """Items kept or removed by selecting them on a map, applied on top of the sidebar's list until cleared."""
+
+    keep: frozenset[str] | None = None
+    remove: frozenset[str] = frozenset()
+
+    def apply(self, word_list: wordlists.WordList) -> wordlists.WordList:
+        rows = [i for i, item in enumerate(word_list.items)
+                if (self.keep is None or item in self.keep) and item not in self.remove]
+        if len(rows) == len(word_list):
+            return word_list
+        return wordlists.WordList([word_list.items[i] for i in rows], [word_list.groups[i] for i in rows],
+                                  word_list.notes)
+
+
 def current_word_list() -> wordlists.WordList:
-    """The word list chosen in the sidebar (drawn by ``app.py``), plus any added neighbours."""
+    """The word list chosen in the sidebar (drawn by ``app.py``), plus any added neighbours, minus what a
+    selection removed."""
     base = st.session_state.get(WORD_LIST_KEY)
     if base is None:  # a page run on its own, before the sidebar has drawn
         base = wordlists.load_preset(wordlists.DEFAULT_PRESET, lowercase=True)
     added = st.session_state.get(ADDED_ITEMS_KEY) or []
-    if not added:
-        return base
-    merged = wordlists.clean(list(zip(base.items, base.groups)) + added)
-    # Duplicates between the list and its added neighbours are expected, not worth a note.
-    notes = base.notes + [note for note in merged.notes if "duplicate" not in note]
-    return wordlists.WordList(merged.items, merged.groups, notes)
+    if added:
+        merged = wordlists.clean(list(zip(base.items, base.groups)) + added, max_items=len(base) + len(added))
+        # Duplicates between the list and its added neighbours are expected, not worth a note.
+        notes = base.notes + [note for note in merged.notes if "duplicate" not in note]
+        base = wordlists.WordList(merged.items, merged.groups, notes)
+    return list_filter().apply(base)
+
+
+def list_filter() -> ListFilter:
+    return st.session_state.get(LIST_FILTER_KEY) or ListFilter()
+
+
+def keep_only(items: list[str]) -> None:
+    """Keep only ``items`` of the list (a selection on a map) until the filter is cleared."""
+    st.session_state[LIST_FILTER_KEY] = ListFilter(keep=frozenset(items))
+
+
+def remove_items(items: list[str]) -> None:
+    """Leave ``items`` out of the list until the filter is cleared."""
+    current = list_filter()
+    st.session_state[LIST_FILTER_KEY] = ListFilter(current.keep, current.remove | frozenset(items))
 
 
 def add_items(items: list[str], group: str) -> None:
@@ -157,9 +192,15 @@ def _clear_added_items_button() -> None:
     if added and st.button(f"Remove the {len(added)} added neighbours", key="clear_added_items"):
         st.session_state[ADDED_ITEMS_KEY] = []
         st.rerun()
+    if list_filter() != ListFilter() and st.button("Show the whole list again", key="clear_list_filter",
+                                                   help="Undo keeping or removing a selection."):
+        st.session_state[LIST_FILTER_KEY] = ListFilter()
+        st.rerun()
 
 
 def word_list_shareable() -> bool:
     """Whether a link can carry the current list: a preset, or a short typed list."""
     source = st.session_state.get("word_list_source", "Preset")
+    if list_filter() != ListFilter():
+        return False
     return source == "Preset" or (source == "Type a list" and linkable_words(current_word_list().items))
