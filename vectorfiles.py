@@ -615,14 +615,14 @@ class _TextRows:
                 )
 
     def _refuse_too_many_rows(self, block: bytes, line: int) -> None:
-        rows = self.rows
-        for line, _ in _content_lines(block, line):
+        rows, stopped_at = self.rows, line
+        for stopped_at, _ in _content_lines(block, line):  # noqa: B007 (the line where reading stopped is kept)
             rows += 1
             if rows > self.limits.max_rows:
                 break
         raise VectorFileError(
             "too-large",
-            f"{self.file.shown}, line {line}: more than {self.limits.max_rows:,} rows (the limit); "
+            f"{self.file.shown}, line {stopped_at}: more than {self.limits.max_rows:,} rows (the limit); "
             "reading stopped here.",
         )
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders.similarity import unit_rows
 from embedders import Embedder, Progress, no_progress
+from embedders.similarity import unit_rows
 
 #: Like gensim's ``restrict_vocab``: questions and answers use only the first words of the
 #: vocabulary, the most frequent ones for GloVe, Word2Vec and FastText. It keeps the search fast and

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -62,10 +63,8 @@ def tree_rss_mb(process: psutil.Process) -> float:
     """Resident memory of a process and all its descendants (the UMAP worker), in MB."""
     total = 0
     for member in [process, *process.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):  # a child may exit while we count
             total += member.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total / 2**20
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import threading
 
-from embedders.base import EmbeddingResult, Embedder, Progress, no_progress
+from embedders.base import Embedder, EmbeddingResult, Progress, no_progress
 from embedders.corpus import Corpus
 
 __all__ = ["Corpus", "EmbeddingResult", "Embedder", "Progress", "available", "get", "no_progress", "title"]

@@ -7,7 +7,7 @@ import threading
 
 import numpy as np
 
-from embedders.base import EmbeddingResult, Embedder, Progress
+from embedders.base import Embedder, EmbeddingResult, Progress
 
 BATCH_SIZE = 64
 #: Items per call to ``encode``, which sorts each call's items by length before batching: one call per

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import EmbeddingResult, Embedder, Progress
+from embedders.base import Embedder, EmbeddingResult, Progress
 
 
 class OneHotEmbedder(Embedder):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from embedders.base import EmbeddingResult, Embedder
+from embedders.base import Embedder, EmbeddingResult
 from settings import cache_dir
 
 _TEXT_FIELDS = ("words", "missing", "generated", "unknown_words", "cut")

@@ -13,7 +13,7 @@ from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from ui.common import show_chart, embed_list, explain_embedding, load_embedder, method_picker, method_title, show_items
+from ui.common import EMPTY_LIST, embedded_list, load_embedder, method_picker, method_title, show_chart, show_items
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.sidebar import current_word_list
@@ -222,7 +222,7 @@ def axes_section() -> None:
     )
     word_list = wordlists.load_preset(preset.word_list, lowercase=True) if source == "preset" else current_word_list()
     if not word_list.items:
-        st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
+        st.info(EMPTY_LIST)
         return
     try:
         with st.spinner("Placing the words on the axes…"):
@@ -252,12 +252,10 @@ def axes_section() -> None:
 def heatmap_section() -> None:
     st.header("Similarity heatmap")
     st.markdown("The cosine similarity of every pair of items in the sidebar's word list, in the original vectors.")
-    word_list = current_word_list()
-    if not word_list.items:
-        st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
+    embedded = embedded_list(method, current_word_list())
+    if embedded is None:
         return
-    result = embed_list(method, word_list)
-    explain_embedding(embedder, result, len(word_list))
+    result = embedded.result
     if len(result.words) < 2:
         st.warning("A heatmap needs at least two items with vectors.")
         return
@@ -266,8 +264,7 @@ def heatmap_section() -> None:
         st.warning(f"The list has {len(words):,} items with vectors; the heatmap shows the first "
                    f"{MAX_HEATMAP_ITEMS} (more cells would be too small to read).")
         words, vectors = words[:MAX_HEATMAP_ITEMS], vectors[:MAX_HEATMAP_ITEMS]
-    group_of = word_list.group_of()
-    groups = [group_of.get(w, "") for w in words]
+    groups = embedded.groups[: len(words)]
     has_groups = len(set(groups)) > 1
     order = st.segmented_control(
         "Order", list(ORDERS), default="group" if has_groups else "cluster", format_func=ORDERS.get,

@@ -6,12 +6,19 @@ import streamlit as st
 
 import wordlists
 from charts.compare import agreement_heatmap, group_colours, panel
-from embedders import EmbeddingResult
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import (show_chart, embed_list, embedder_for, explain_embedding, load_embedder, method_title, method_titles,
-                       projected, projection_controls)
+from ui.common import (
+    EMPTY_LIST,
+    embedded_list,
+    embedder_for,
+    method_title,
+    method_titles,
+    projected,
+    projection_controls,
+    show_chart,
+)
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
@@ -45,15 +52,6 @@ def fill_order(methods: list[str], reference: str | None) -> list[str]:
             return 2
         return 4 if embedder.trains_on_first_use else 3
     return sorted(methods, key=cost)
-
-
-def embedded(name: str, word_list: wordlists.WordList) -> EmbeddingResult | None:
-    """The method's vectors for the list, after loading it with progress; says which items it lacks."""
-    if load_embedder(name) is None:
-        return None
-    result = embed_list(name, word_list)
-    explain_embedding(embedder_for(name), result, len(word_list), brief=True)
-    return result if result.words else None
 
 
 def aligned_to(reference: tuple[str, list[str], np.ndarray], words: list[str], coords: np.ndarray) -> np.ndarray:
@@ -103,10 +101,9 @@ if not methods:
     st.info("Choose at least one method to compare.")
     st.stop()
 if not word_list.items:
-    st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
+    st.info(EMPTY_LIST)
     st.stop()
 
-group_of = word_list.group_of()
 colours = group_colours(word_list.groups)
 st.caption(f"{PROJECTION_METHODS[settings.method]}, {settings.dims}D, seed {settings.seed} for every panel. {EXPLANATION}")
 
@@ -122,7 +119,8 @@ reference_layout = None  # (method, words, coordinates) once the reference panel
 embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
 for name in fill_order(methods, reference_name if aligned else None):
     with slots[name].container():
-        result = embedded(name, word_list)
+        embedded = embedded_list(name, word_list, brief=True)
+        result = embedded.result if embedded else None
         projection = projected(result.vectors, **settings.arguments()) if result else None
         if projection is None:
             continue
@@ -134,7 +132,7 @@ for name in fill_order(methods, reference_name if aligned else None):
             reference_layout = (name, result.words, coords)
         elif reference_layout:
             coords = aligned_to(reference_layout, result.words, coords)
-        groups = [group_of.get(word, "") for word in result.words]
+        groups = embedded.groups
         figure = panel(coords, result.words, groups, colours, highlight=[highlight] if highlight in result.words else [],
                        title=method_title(name))
         show_chart(figure, key=f"compare_chart_{name}")

@@ -3,17 +3,24 @@
 import numpy as np
 import streamlit as st
 
-from charts.scatter import scatter_chart
 from charts.bars import neighbours_chart, similarity_spread_chart
+from charts.scatter import scatter_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
-from ui.common import (show_chart, embed_list, embedder_for, explain_embedding, load_embedder, method_picker, projected,
-                       projection_controls, shared_graph)
+from ui.common import (
+    embedded_list,
+    embedder_for,
+    method_picker,
+    projected,
+    projection_controls,
+    shared_graph,
+    show_chart,
+)
 from ui.exports import export_buttons
+from ui.page_frame import ensure_app_frame
 from ui.quality import show_projection_quality
 from ui.selection import cluster_groups, colouring_controls, selectable_map
-from ui.page_frame import ensure_app_frame
 from ui.sidebar import add_items, current_corpus, current_word_list
 
 ensure_app_frame()
@@ -39,21 +46,13 @@ if embedder.uses_corpus and current_corpus() is not None:
     st.caption("Trained on your own corpus (sidebar), not on the Wikipedia sample:")
     st.text(current_corpus().describe())
 
-if not word_list.items:
-    st.info("The word list is empty: choose a preset, type some words or upload a file in the sidebar.")
+embedded = embedded_list(method, word_list)
+if embedded is None:
     st.stop()
-
-embedder = load_embedder(method)
-if embedder is None:
-    st.stop()
-result = embed_list(method, word_list)
-
-explain_embedding(embedder, result, len(word_list))
+result = embedded.result
 if embedder.lowercase and not result.sentences:
     st.caption(f"{embedder.title} looks words up in lower case.")
 count = len(result.words)
-if count == 0:
-    st.stop()
 if count < 3:
     st.warning(f"Only {count} item{'s' if count > 1 else ''} to show: add more words for a picture with any structure.")
 
@@ -75,12 +74,9 @@ for note in projection.notes:
 # A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only.
 rows = projection.rows if projection.rows is not None else np.arange(count)
 shown_words = [result.words[i] for i in rows]
-if colouring == "groups":
-    group_of = word_list.group_of()
-    shown_groups = [group_of.get(word, "") for word in shown_words]
-else:
-    clusters = cluster_groups(result.words, result.vectors, colouring, cluster_count, settings.seed)
-    shown_groups = [clusters[i] for i in rows]
+groups = embedded.groups if colouring == "groups" else cluster_groups(
+    result.words, result.vectors, colouring, cluster_count, settings.seed)
+shown_groups = [groups[i] for i in rows]
 chart = scatter_chart(
     projection.coords,
     shown_words,
@@ -144,7 +140,7 @@ if neighbours:
     with right:
         show_chart(neighbours_chart(neighbours), key="explore_neighbours")
     new = [w for w, _ in neighbours if w not in result.words]
-    if embedder.has_vocabulary and not result.sentences and new:
-        if left.button(f"Add {len(new)} neighbours to the chart", key="add_neighbours"):
-            add_items(new, f"neighbours of {word}")
-            st.rerun()
+    if (embedder.has_vocabulary and not result.sentences and new
+            and left.button(f"Add {len(new)} neighbours to the chart", key="add_neighbours")):
+        add_items(new, f"neighbours of {word}")
+        st.rerun()

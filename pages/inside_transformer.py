@@ -18,7 +18,7 @@ from transformer_inside.attention import attention, merge_word_pieces
 from transformer_inside.context import ContextVectors, contextual_vectors, parse_sentences, sense_similarity
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
-from ui.common import show_chart, load_embedder, load_with_progress, projected, show_items
+from ui.common import load_embedder, load_with_progress, projected, show_chart, show_items
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 

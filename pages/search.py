@@ -8,7 +8,7 @@ from charts.scatter import add_query_marker, scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from retrieval.rag import map_with_query, matches, rag_prompt
-from ui.common import show_chart, embed_list, explain_embedding, load_embedder, method_picker, progress_bar
+from ui.common import embedded_list, load_embedder, method_picker, progress_bar, show_chart
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import fingerprint, remembered
 from ui.sidebar import current_corpus, current_word_list
@@ -65,16 +65,11 @@ if scope == "vocabulary":
         st.stop()
     query_vector, skip_row = embedder.keyed_vectors.get_vector(query_key), embedder.keyed_vectors.key_to_index[query_key]
 else:
-    if not word_list.items:
-        st.info("The list is empty: choose a preset, type some sentences or upload a file in the sidebar.")
+    embedded = embedded_list(method, word_list, brief=True)
+    if embedded is None:
         st.stop()
-    embedded = embed_list(method, word_list)
-    explain_embedding(embedder, embedded, len(word_list), brief=True)
-    if not embedded.words:
-        st.stop()
-    group_of = word_list.group_of()
-    labels, groups, vectors = embedded.words, [group_of.get(w, "") for w in embedded.words], embedded.vectors
-    query_result = (embedder.embed_sentences if embedded.sentences else embedder.embed)([query])
+    labels, groups, vectors = embedded.items, embedded.groups, embedded.vectors
+    query_result = (embedder.embed_sentences if embedded.result.sentences else embedder.embed)([query])
     if not query_result.words:
         st.warning(f"None of the query's words has a {embedder.title} vector, so there is nothing to compare it "
                    "with. Try other words, or MiniLM, which reads any text.")

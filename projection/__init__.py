@@ -1,6 +1,15 @@
 """Projection of vectors to 2-D or 3-D, and how faithful such pictures are."""
 
+from projection.align import align, align_to_words, fit_alignment
 from projection.neighbours import NeighbourGraph, neighbour_graph
+from projection.quality import (
+    ProjectionQuality,
+    knn_recall,
+    mean_overlap_matrix,
+    neighbour_overlap,
+    projection_quality,
+    trustworthiness,
+)
 from projection.reducers import (
     PROJECTION_METHODS,
     UMAP_METRICS,
@@ -10,15 +19,6 @@ from projection.reducers import (
     plan_projection,
     project,
     run_projection,
-)
-from projection.align import align, align_to_words, fit_alignment
-from projection.quality import (
-    ProjectionQuality,
-    knn_recall,
-    mean_overlap_matrix,
-    neighbour_overlap,
-    projection_quality,
-    trustworthiness,
 )
 
 __all__ = ["PROJECTION_METHODS", "UMAP_METRICS", "UMAP_MIN_POINTS", "NeighbourGraph", "ProjectionResult", "graph_k",

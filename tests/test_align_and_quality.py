@@ -7,7 +7,6 @@ from sklearn.neighbors import NearestNeighbors
 
 import embedders
 import wordlists
-from projection.quality import chance_overlap, neighbour_indices
 from projection import (
     align,
     align_to_words,
@@ -18,6 +17,7 @@ from projection import (
     projection_quality,
     trustworthiness,
 )
+from projection.quality import chance_overlap, neighbour_indices
 
 
 def rotation_2d(angle: float) -> np.ndarray:

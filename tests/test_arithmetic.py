@@ -8,7 +8,6 @@ import pytest
 
 import embedders
 from arithmetic import why_trivial
-from embedders.similarity import unit_rows
 from arithmetic.analogies import ANALOGY_PRESETS, AnalogyError, analogy_picture, solve_analogy
 from arithmetic.axes import (
     AXIS_PRESETS,
@@ -21,7 +20,7 @@ from arithmetic.axes import (
 from arithmetic.benchmark import evaluate_analogies, load_questions, section_names
 from arithmetic.similarity import cluster_order, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from embedders.similarity import pairwise_cosine
+from embedders.similarity import pairwise_cosine, unit_rows
 
 CAPITALS = "capital-common-countries"
 

@@ -33,7 +33,7 @@ def test_grid_counts_shapes_and_labels(name, size):
     assert grid.vectors.dtype == np.float32
     assert grid.image.shape == (rows * size, columns * size, 3) and grid.image.dtype == np.uint8
     assert grid.cropped == (HEIGHT - rows * size, WIDTH - columns * size)
-    assert 0.0 <= grid.vectors.min() and grid.vectors.max() <= 1.0
+    assert grid.vectors.min() >= 0.0 and grid.vectors.max() <= 1.0
     assert len(grid.labels) == len(grid.colours) == len(grid) == rows * columns
     assert len(set(grid.labels)) == len(grid.labels)
     assert grid.labels[0] == "r0c0" and grid.labels[columns] == "r1c0" and grid.labels[-1] == f"r{rows - 1}c{columns - 1}"

@@ -6,8 +6,8 @@ from streamlit.testing.v1 import AppTest
 import embedders
 import vectorfiles
 from embedders.uploaded import UPLOADED_PREFIX, UploadedVectorsEmbedder
-from ui.uploads import UPLOADS_KEY, SessionUploads
 from tests.app_runner import chart_specs, plotly_array, run_app
+from ui.uploads import UPLOADS_KEY, SessionUploads
 
 
 @pytest.fixture(scope="module")

@@ -162,7 +162,7 @@ def sample_files(sample, gensim_files) -> dict[str, tuple[str, bytes, bytes | No
     """name -> (filename, bytes, metadata bytes or None, the vectors reading must give)."""
     words, vectors = sample
     text, binary, reference = gensim_files
-    fasttext_values = np.array([[float("%.6g" % v) for v in row] for row in vectors.tolist()], dtype=np.float32)
+    fasttext_values = np.array([[float(f"{v:.6g}") for v in row] for row in vectors.tolist()], dtype=np.float32)
     projector_vectors, projector_words = to_projector_tsv(words, vectors)
     rank = [str(i) for i in range(len(words))]
     groups = pd.DataFrame({"group": [f"g{i % 3}" for i in range(len(words))], "rank": rank})

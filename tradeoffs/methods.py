@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from embedders import Embedder, Progress, no_progress
 from embedders.base import keyed_vectors_from
-from tradeoffs.quality import WORD_PAIR_SETS, ClassificationScore, WordPairScore, passage_classification, word_pair_scores
+from tradeoffs.quality import (
+    WORD_PAIR_SETS,
+    ClassificationScore,
+    WordPairScore,
+    passage_classification,
+    word_pair_scores,
+)
 
 #: How many words and sentences the embedding times are measured on.
 SAMPLE_SIZE = 1000

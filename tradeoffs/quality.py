@@ -91,7 +91,7 @@ def word_pair_scores(kv) -> list[WordPairScore]:
     return scores
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pair_count(path: str) -> int:
     """The pairs in a test-set file, counted by gensim's rule (comment lines and malformed lines skipped)."""
     count = 0

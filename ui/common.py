@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import streamlit as st
 
 import embedders
-from embedders import EmbeddingResult, Embedder, Progress
+from charts.presentation import enlarged
+from embedders import Embedder, EmbeddingResult, Progress
 from embedders.stored import stored_embedding
 from embedders.uploaded import UPLOADED_PREFIX
-from projection import (PROJECTION_METHODS, UMAP_METRICS, UMAP_MIN_POINTS, NeighbourGraph, ProjectionResult, graph_k,
-                        neighbour_graph, plan_projection, run_projection)
+from projection import (
+    PROJECTION_METHODS,
+    UMAP_METRICS,
+    UMAP_MIN_POINTS,
+    NeighbourGraph,
+    ProjectionResult,
+    graph_k,
+    neighbour_graph,
+    plan_projection,
+    run_projection,
+)
 from projection.quality import original_metric
 from projection.reducers import expected_umap_seconds
 from projection.umap_worker import umap_worker
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
 from ui.uploads import session_uploads, uploaded_methods
-from charts.presentation import enlarged
 from ui.view_state import presentation_mode
 from view_state import ProjectionSettings
 from wordlists import WordList, looks_like_sentences
@@ -157,6 +166,44 @@ def embed_list(name: str, word_list: WordList) -> EmbeddingResult:
         result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items, as_sentences), compute)
     remove()
     return result
+
+
+EMPTY_LIST = "The list is empty: choose a preset, type some words or sentences, or upload a file in the sidebar."
+
+
+@dataclass(frozen=True)
+class EmbeddedList:
+    """A list embedded by one method: the items that got a vector (in list order), their groups and vectors."""
+
+    embedder: Embedder
+    result: EmbeddingResult
+    groups: list[str]
+
+    @property
+    def items(self) -> list[str]:
+        return self.result.words
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self.result.vectors
+
+
+def embedded_list(name: str, word_list: WordList, brief: bool = False) -> EmbeddedList | None:
+    """The one way a page gets a list's vectors: load the method with progress, embed the list, and say what
+    followed (an empty list, items left out, how sentences became vectors, unknown words). None when there is
+    nothing to draw; the page has then said why. ``brief`` shows the messages as captions."""
+    if not word_list.items:
+        st.info(EMPTY_LIST)
+        return None
+    embedder = load_embedder(name)
+    if embedder is None:
+        return None
+    result = embed_list(name, word_list)
+    explain_embedding(embedder, result, len(word_list), brief)
+    if not result.words:
+        return None
+    group_of = word_list.group_of()
+    return EmbeddedList(embedder, result, [group_of.get(item, "") for item in result.words])
 
 
 def explain_embedding(embedder: Embedder, result: EmbeddingResult, total: int, brief: bool = False) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from embedders.uploaded import UploadedVectorsEmbedder
-from settings import (MAX_SESSION_UPLOAD_BYTES, MAX_VECTOR_DIMENSION, MAX_VECTOR_FILE_BYTES, MAX_VECTOR_ROWS)
+from settings import MAX_SESSION_UPLOAD_BYTES, MAX_VECTOR_DIMENSION, MAX_VECTOR_FILE_BYTES, MAX_VECTOR_ROWS
 
 UPLOADS_KEY = "uploaded_vectors"
 VECTOR_FILE_TYPES = ["txt", "vec", "bin", "tsv", "gz", "bz2", "zip"]
