@@ -22,6 +22,7 @@ from ui.common import (
 from ui.exports import export_buttons
 from ui.page_frame import ensure_app_frame
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
+from ui.selection import selectable_map
 from ui.sidebar import current_word_list
 
 ensure_app_frame()
@@ -135,7 +136,10 @@ for name in fill_order(methods, reference_name if aligned else None):
         groups = embedded.groups
         figure = panel(coords, result.words, groups, colours, highlight=[highlight] if highlight in result.words else [],
                        title=method_title(name))
-        show_chart(figure, key=f"compare_chart_{name}")
+        if settings.dims == 2:  # a box or lasso lists what a region holds, by this method's neighbours
+            selectable_map(figure, f"compare_chart_{name}", result.words, groups, result.vectors, actions=False)
+        else:
+            show_chart(figure, key=f"compare_chart_{name}")
         export_buttons(f"compare_{name}", f"{method_title(name)}-{settings.method}", result.words, groups, coords,
                        figure, vectors=result.vectors)
         # Measured on the projection itself: alignment moves points rigidly and changes no neighbour.

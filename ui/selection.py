@@ -42,14 +42,16 @@ def cluster_groups(items: Sequence[str], vectors: np.ndarray, method: str, k: in
     return [found.names[int(label)] for label in found.labels]
 
 
-def selectable_map(figure, key: str, items: Sequence[str], groups: Sequence[str], vectors: np.ndarray) -> None:
+def selectable_map(figure, key: str, items: Sequence[str], groups: Sequence[str], vectors: np.ndarray,
+                   actions: bool = True) -> None:
     """A 2-D map on which a box or lasso selects items: a table of them with their group and nearest
-    neighbours follows, with buttons to keep only them, remove them or download them."""
+    neighbours follows, with buttons (``actions``) to keep only them, remove them or download them."""
     generation = st.session_state.get(_GENERATION_KEY, 0)  # a new chart key after the list changes
     event = show_chart(figure, key=f"{key}_{generation}", on_select="rerun", selection_mode=("box", "lasso"))
     rows = selected_rows(event.selection.points if event else [], items)
     if not rows:
-        st.caption("Draw a box or a lasso on the map (toolbar at its top right) to see what is inside.")
+        if actions:
+            st.caption("Draw a box or a lasso on the map (toolbar at its top right) to see what is inside.")
         return
     report, remove = progress_bar()
     index = remembered("index", (vectors, "exact"), lambda: VectorIndex.build(vectors, IndexSettings("exact"), report))
@@ -57,6 +59,8 @@ def selectable_map(figure, key: str, items: Sequence[str], groups: Sequence[str]
     table = selection_table(rows, items, groups, vectors, index)
     st.subheader(f"{len(rows):,} selected")
     st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_selection_table")
+    if not actions:
+        return
     chosen = [items[r] for r in rows]
     keep, drop, download = st.columns(3)
     if keep.button("Keep only these", key=f"{key}_keep", disabled=len(rows) == len(items)):
