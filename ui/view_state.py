@@ -86,7 +86,7 @@ def _set_widgets(view: ViewState, asked: set[str]) -> None:
 
 def _view_from_widgets(page: str, word_list: wordlists.WordList) -> ViewState:
     state, before = st.session_state, current_view()
-    method = state.get(METHOD_KEYS.get(page, ""), before.method)
+    method = state.get(METHOD_KEYS[page], before.method) if page in METHOD_KEYS else before.method
     if method not in embedders.available():  # an uploaded set is one session's: a link cannot carry it
         method = before.method
     prefix = PROJECTION_PREFIXES.get(page)
@@ -98,7 +98,7 @@ def _view_from_widgets(page: str, word_list: wordlists.WordList) -> ViewState:
     preset = state.get("word_list_preset", before.preset) if source == "Preset" else before.preset
     words = tuple(word_list.items) if source == "Type a list" and linkable_words(word_list.items) else ()
     return ViewState(page=page, method=method, projection=projection, preset=preset, words=words,
-                     highlight=str(state.get(HIGHLIGHT_KEYS.get(page, ""), "") or ""),
+                     highlight=str(state.get(HIGHLIGHT_KEYS[page], "") or "") if page in HIGHLIGHT_KEYS else "",
                      step=int(state.get(STORY_STEP_KEY, before.step)), presentation=presentation_mode())
 
 

@@ -1,0 +1,246 @@
+"""The steps of the story: what each one says, which live view draws it, and which page explores it further.
+
+Pure data and small helpers, no Streamlit: ``ui/story_views.py`` draws the views and
+``pages/story.py`` walks through the steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+import wordlists
+from transformer_inside.presets import ATTENTION_EXAMPLE
+from view_state import ProjectionSettings, ViewState
+
+#: The sentence the tokens step cuts into pieces: "Embeddings" and "quokkas" both split.
+TOKENS_TEXT = "Embeddings turn words into vectors, even for quokkas."
+#: The photograph (one of scikit-learn's two samples) and patch size of the patches step.
+PATCH_IMAGE = "china"
+PATCH_SIZE = 32
+#: The context step's word, one of ``transformer_inside.presets.CONTEXT_PRESETS``.
+CONTEXT_WORD = "bank"
+#: The attention step: a sentence, the word whose attention is shown, and the words it might point to.
+ATTENTION_SENTENCE = ATTENTION_EXAMPLE
+ATTENTION_WORD = "he"
+ATTENTION_CANDIDATES = ("captain", "pirate")
+#: The search step's question and how many sentences it retrieves.
+SEARCH_QUERY = "Where can I keep my money safe?"
+SEARCH_K = 5
+#: The precision step measures storage forms on GloVe's most frequent words: enough for a
+#: clear picture, few enough to measure in seconds (product quantization trains on them all).
+PRECISION_WORDS = 2_000
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the story.
+
+    ``text`` is our own Markdown; ``view`` is what "Explore this yourself" opens (and the
+    method, list and projection the live view uses); ``show`` names the live view in
+    ``ui.story_views``; ``compare_with`` lists methods drawn beside ``view.method``.
+    """
+
+    key: str
+    title: str
+    text: str
+    view: ViewState
+    show: str
+    compare_with: tuple[str, ...] = ()
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods a scatter view draws, side by side."""
+        return (self.view.method, *self.compare_with)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        key="tokens",
+        title="Text becomes tokens",
+        text=(
+            "A model cannot read letters, only numbers. So the first thing that happens to a text is that it is "
+            "cut into **tokens**: common words stay whole, rarer words are cut into pieces. MiniLM's tokenizer "
+            "(WordPiece) knows 30,522 pieces, and a piece that continues a word starts with “##”. "
+            "Each token is then just a number: the row of a big table where its first vector is kept."
+        ),
+        view=ViewState(page="transformer", method="minilm"),
+        show="tokens",
+    ),
+    Step(
+        key="patches",
+        title="Images become tokens too",
+        text=(
+            "A vision transformer reads a photo the same way. It cuts the picture into a grid of small squares, "
+            f"**patches**, and treats each one like a word token. A patch of {PATCH_SIZE} × {PATCH_SIZE} pixels with "
+            f"3 colours is a list of {PATCH_SIZE * PATCH_SIZE * 3:,} numbers: a vector. On the map, every dot is one "
+            "patch: patches that look alike (sky, roof, leaves) land close together."
+        ),
+        view=ViewState(page="transformer", method="minilm"),
+        show="patches",
+    ),
+    Step(
+        key="onehot",
+        title="One-hot: every word equally far apart",
+        text=(
+            "The simplest way to turn words into vectors: give every word of the list its own dimension, with a 1 "
+            "in its own place and 0 everywhere else. The vector says *which* word it is and nothing about what it "
+            "means: *king* is exactly as far from *queen* as from *dishwasher*. Any pattern you see on the chart "
+            "comes from squeezing 16 dimensions into 2, not from meaning."
+        ),
+        view=ViewState(page="explore", method="onehot", preset="royalty_vs_buildings"),
+        show="scatter",
+    ),
+    Step(
+        key="count_tfidf",
+        title="Counting: count vectors and TF-IDF",
+        text=(
+            "Better: describe a word by *where it appears*. A **count vector** holds, for each passage of a "
+            "Wikipedia sample, how often the word occurs there, so words that turn up in the same passages point "
+            "the same way. **TF-IDF** weighs those counts so that passages full of everyday words count less. "
+            "Nothing is learned yet: frequent words such as *king* and *house* sit far out on their own while the "
+            "rest crowd together, the vectors are long and mostly zeros, and words the sample never uses have none."
+        ),
+        view=ViewState(page="explore", method="count", preset="royalty_vs_buildings"),
+        show="scatter",
+        compare_with=("tfidf",),
+    ),
+    Step(
+        key="word2vec",
+        title="Word2Vec: learning from neighbours",
+        text=(
+            "Word2Vec *learns* short vectors (100 numbers) with a small neural network that plays a guessing game "
+            "over the text. **CBOW** guesses a word from the words around it; **skip-gram** does the reverse and "
+            "guesses the surrounding words from the word. Words used in similar company end up with similar vectors. "
+            "Here it learned from only about 450,000 words, so the picture is rough and rare words are missing."
+        ),
+        view=ViewState(page="compare", method="word2vec-cbow", preset="countries_capitals"),
+        show="scatter",
+        compare_with=("word2vec-skipgram",),
+    ),
+    Step(
+        key="glove",
+        title="GloVe: counting and learning together",
+        text=(
+            "GloVe starts from a giant table of how often every pair of words appears near each other, in 6 "
+            "billion words of Wikipedia and news, and fits 50 numbers per word so that the vectors reproduce "
+            "those counts. With that much text the groups separate cleanly, and directions start to carry "
+            "meaning: *king − man + woman* lands near *queen*. Try it with “Explore this yourself”."
+        ),
+        view=ViewState(page="arithmetic", method="glove", preset="royalty_vs_buildings"),
+        show="scatter",
+    ),
+    Step(
+        key="fasttext",
+        title="FastText: a word it never saw still gets a vector",
+        text=(
+            "Word2Vec and GloVe have no vector for a word they never met. FastText builds each word's vector from "
+            "the pieces of its spelling (“<kin”, “king”, “ness>” …), so an unknown word like *kingliness* still gets "
+            "one, close to the words it shares pieces with. Below, words FastText never saw while training have a "
+            "colour of their own, and *kingliness* is the diamond."
+        ),
+        view=ViewState(page="explore", method="fasttext", highlight="kingliness",
+                       words=("king", "kings", "kingdom", "kingship", "kingliness", "queen", "queens", "queenly",
+                              "river", "rivers", "riverside", "riverbank", "tower", "towers", "towering")),
+        show="scatter",
+    ),
+    Step(
+        key="minilm",
+        title="Transformer embeddings: whole sentences",
+        text=(
+            "A transformer such as MiniLM reads a whole sentence at once: its word pieces look at each other "
+            "(attention), and the result is averaged into one vector of 384 numbers for the sentence. It was "
+            "trained so that sentences with similar meaning get similar vectors, even when they share no words. "
+            "Each dot is one sentence, coloured by its topic, placed by t-SNE."
+        ),
+        view=ViewState(page="explore", method="minilm", preset="sentences_topics",
+                       projection=ProjectionSettings(method="tsne")),
+        show="scatter",
+    ),
+    Step(
+        key="context",
+        title="Context: “bank” by a river and “bank” with money",
+        text=(
+            "Inside a transformer, the same word gets a different vector in every sentence. Each dot is the word "
+            "*bank* in one sentence, as the last layer of MiniLM sees it: the river banks gather on one side, the "
+            "money banks on the other. GloVe, by contrast, has one vector for *bank*, whatever the sentence."
+        ),
+        view=ViewState(page="transformer", method="minilm"),
+        show="context",
+    ),
+    Step(
+        key="attention",
+        title="Attention: the captain and the pirate",
+        text=(
+            "How does a word take in its context? Through **attention**: at every layer, each token builds its new "
+            "vector as a weighted mix of all the tokens. A reader knows that *he* is the captain and *his tale* is "
+            "the pirate's. Below is one attention head of MiniLM: the row of *he* shows how much of each word it "
+            "mixes in. Attention shows what is mixed, not what the model “thinks”."
+        ),
+        view=ViewState(page="transformer", method="minilm"),
+        show="attention",
+    ),
+    Step(
+        key="search",
+        title="Similarity search and RAG",
+        text=(
+            "Once everything is a vector, *finding* is measuring: embed the question, and look up the stored "
+            "vectors most similar to it (cosine similarity). This is the retrieval step of **RAG** "
+            "(retrieval-augmented generation): the sentences found are pasted into a language model's prompt, "
+            "so that it answers from them. The star is the question, among 102 sentences."
+        ),
+        view=ViewState(page="search", method="minilm", preset="sentences_topics"),
+        show="search",
+    ),
+    Step(
+        key="precision",
+        title="What precision costs",
+        text=(
+            "Millions of vectors take memory, so real systems store them smaller: 16-bit numbers instead of 32, "
+            "8-bit numbers, short codes (product quantization), or just the sign of each number. Each point below "
+            "is one way of storing GloVe vectors: its size in bytes, and how many of each word's 10 true nearest "
+            "neighbours it still finds. Half or a quarter of the bytes lose almost nothing; the smallest codes lose a lot."
+        ),
+        view=ViewState(page="tradeoffs", method="glove"),
+        show="precision",
+    ),
+)
+
+
+def clamp_step(value: object) -> int:
+    """A 1-based step number within ``1 … len(STEPS)``; anything that is not a whole number is step 1."""
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return 1
+    return min(max(number, 1), len(STEPS))
+
+
+def step_word_list(step: Step) -> wordlists.WordList:
+    """The list a step's scatter draws: its typed words (lower-cased, no groups) or its preset, marked as one."""
+    if step.view.words:
+        return wordlists.clean([(word, "") for word in step.view.words], lowercase=True)
+    word_list = wordlists.load_preset(step.view.preset, lowercase=True)
+    word_list.preset = step.view.preset  # lets shared caches keep its vectors, as the sidebar's presets do
+    return word_list
+
+
+def head_linking(labels: Sequence[str], weights: np.ndarray, word: str,
+                 candidates: Sequence[str]) -> tuple[int, int]:
+    """The (layer, head), numbered from 0, in which ``word`` gives the largest total weight to ``candidates``.
+
+    ``weights`` is ``[layers, heads, n, n]`` over ``labels`` (words or pieces, compared in lower case).
+    Raises ``ValueError`` when ``word`` or every candidate is missing from ``labels``.
+    """
+    lowered = [label.lower() for label in labels]
+    if word.lower() not in lowered:
+        raise ValueError(f"“{word}” is not among the tokens.")
+    columns = [i for i, label in enumerate(lowered) if label in {c.lower() for c in candidates}]
+    if not columns:
+        raise ValueError("None of the candidate words is among the tokens.")
+    row = lowered.index(word.lower())
+    totals = np.asarray(weights)[:, :, row, columns].sum(axis=-1)  # [layers, heads]
+    layer, head = np.unravel_index(int(np.argmax(totals)), totals.shape)
+    return int(layer), int(head)

@@ -1,0 +1,312 @@
+"""The live view of each story step, one small function per kind, drawn with the app's own core and charts.
+
+Every view turns a failure into a message on the page: a lesson must never end in a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from charts.scatter import add_query_marker, scatter_chart
+from charts.tradeoffs import quality_against_size
+from charts.transformer import attention_heatmap, context_scatter, token_chips_html
+from embedders.similarity import pairwise_cosine
+from projection import PROJECTION_METHODS
+from story.steps import (
+    ATTENTION_CANDIDATES,
+    ATTENTION_SENTENCE,
+    ATTENTION_WORD,
+    CONTEXT_WORD,
+    PATCH_IMAGE,
+    PATCH_SIZE,
+    PRECISION_WORDS,
+    SEARCH_K,
+    SEARCH_QUERY,
+    TOKENS_TEXT,
+    Step,
+    head_linking,
+    step_word_list,
+)
+from ui.common import EmbeddedList, embedded_list, load_embedder, load_with_progress, projected, show_chart
+from ui.session_cache import remembered
+from wordlists import WordList
+
+#: Colour families of ``images.patches`` drawn in their own colour, so a "green" patch is a green dot.
+PATCH_COLOURS = {
+    "red": "#d62728", "orange / brown": "#b5651d", "yellow": "#e6c619", "olive": "#808000", "green": "#2ca02c",
+    "teal": "#17becf", "blue / sky-like": "#1f77b4", "purple / pink": "#b04fc0", "dark": "#222222",
+    "white": "#f4f4f4", "grey": "#999999",
+}
+RECALL = "recall@10"
+#: Sentences make long labels: a few, one per region of the chart, stay readable; hover shows the rest.
+SENTENCE_LABELS = 12
+
+
+def render(step: Step) -> None:
+    """Draw the live view of ``step`` (chosen by ``step.show``), or say why it cannot be drawn."""
+    view = VIEWS.get(step.show)
+    if view is None:
+        st.error(f"This step asks for a view called “{step.show}”, which does not exist.")
+        return
+    try:
+        view(step)
+    except Exception as error:  # Streamlit's stop and rerun are BaseExceptions and pass through
+        st.error(f"This view could not be drawn: {error}")
+
+
+def _transformer_ready() -> bool:
+    """MiniLM's bare model (tokenizer, hidden states, attention), loaded with progress; False after an error."""
+    from transformer_inside import model
+
+    return model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights", model.load)
+
+
+def tokens_view(step: Step) -> None:
+    """The chips of a sentence's WordPiece tokens with their ids, and the words that were cut."""
+    from transformer_inside.tokens import tokenize
+
+    if not _transformer_ready():
+        return
+    tokenization = tokenize(TOKENS_TEXT)
+    st.text(TOKENS_TEXT)
+    # The chips are HTML built by the chart module, which escapes every piece of text in them.
+    st.html(token_chips_html(tokenization.pieces, tokenization.words))
+    st.caption("Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it. Grey: "
+               "[CLS] and [SEP], added to every input. The number under each token is its row in the table.")
+    split = tokenization.split_words()
+    if split:
+        st.caption("Words cut into pieces:")
+        st.text("\n".join(f"{word} → {' '.join(pieces)}" for word, pieces in split.items()))
+
+
+def patches_view(step: Step) -> None:
+    """The photograph cut into patches, beside a map of the patches' raw-pixel vectors."""
+    from images import grid_image, patch_grid
+
+    grid = patch_grid(PATCH_IMAGE, PATCH_SIZE)
+    picture, chart = st.columns([2, 3])
+    picture.image(grid_image(grid), width="stretch",
+                  caption=f"{grid.rows} × {grid.columns} = {len(grid)} patches of {PATCH_SIZE} × {PATCH_SIZE} pixels")
+    settings = step.view.projection
+    with chart:
+        projection = projected(grid.vectors, **settings.arguments())
+        if projection is None:
+            return
+        # Patch names (r3c5) on 260 dots would hide them: hover shows each name instead.
+        figure = scatter_chart(projection.coords, grid.labels, grid.colours, label_budget=0, height=460,
+                               title=f"{len(grid)} patches · {PROJECTION_METHODS[settings.method]} of raw pixels").figure
+        for family, colour in PATCH_COLOURS.items():
+            figure.update_traces(marker=dict(color=colour, line=dict(color="#555", width=0.5)),
+                                 selector=dict(name=family))
+        figure.update_layout(legend=dict(title="mean colour"))
+        show_chart(figure, key=f"story_{step.key}")
+    st.caption(
+        f"Each patch is {grid.vectors.shape[1]:,} numbers (pixels × red, green, blue), coloured here by its mean "
+        "colour. A vision transformer *learns* how to turn a patch into a vector; this map uses the raw pixels, so "
+        "it can only group patches that look alike, not patches that mean the same."
+    )
+
+
+def _groups(word_list: WordList, embedded: EmbeddedList, rows: np.ndarray) -> list[str]:
+    """The list's groups, or for a list without any, whether the method knew the word or built it from pieces."""
+    if any(word_list.groups):
+        return [embedded.groups[i] for i in rows]
+    generated = set(embedded.result.generated)
+    return ["never seen: built from pieces" if embedded.items[i] in generated else "seen in training" for i in rows]
+
+
+def _similarity_caption(vectors: np.ndarray) -> str:
+    """How spread the cosine similarities of all pairs are, in the original vectors."""
+    similarities = pairwise_cosine(vectors)[np.triu_indices(len(vectors), k=1)]
+    lowest, highest = float(similarities.min()), float(similarities.max())
+    if highest - lowest < 1e-6:
+        return (f"Every pair of these items has the same cosine similarity ({lowest:.2f}): all are equally "
+                "far apart, whatever the chart suggests.")
+    return (f"Cosine similarity between pairs of items, in the original vectors: from {lowest:.2f} to {highest:.2f}. "
+            "The chart only approximates those distances.")
+
+
+def scatter_view(step: Step) -> None:
+    """The step's list under each of its methods, side by side, projected as the step's view says."""
+    word_list = step_word_list(step)
+    for column, method in zip(st.columns(len(step.methods)), step.methods):
+        with column:
+            _scatter_panel(step, method, word_list)
+
+
+def _scatter_panel(step: Step, method: str, word_list: WordList) -> None:
+    embedded = embedded_list(method, word_list, brief=True)
+    if embedded is None:
+        return
+    if len(embedded.items) < 3:
+        st.info(f"{embedded.embedder.title} has vectors for too few of these items to draw a map.")
+        return
+    settings = step.view.projection
+    projection = projected(embedded.vectors, **settings.arguments())
+    if projection is None:
+        return
+    rows = projection.rows if projection.rows is not None else np.arange(len(embedded.items))
+    words = [embedded.items[i] for i in rows]
+    highlight = [step.view.highlight] if step.view.highlight in words else []
+    chart = scatter_chart(projection.coords, words, _groups(word_list, embedded, rows), highlight=highlight,
+                          title=f"{embedded.embedder.title} · {PROJECTION_METHODS[settings.method]}",
+                          label_budget=SENTENCE_LABELS if embedded.result.sentences else None,
+                          height=560 if len(step.methods) == 1 else 480)
+    show_chart(chart.figure, key=f"story_{step.key}_{method}")
+    if chart.note():
+        st.caption(chart.note())
+    st.caption(_similarity_caption(embedded.vectors))
+
+
+@st.cache_data(max_entries=4, show_spinner="Running the sentences through the model…")
+def _context_vectors(target: str, sentences: tuple[tuple[str, str], ...]):
+    """Contextual vectors of a preset (shared text, so shared between sessions)."""
+    from transformer_inside.context import contextual_vectors
+
+    return contextual_vectors(target, sentences)
+
+
+def context_view(step: Step) -> None:
+    """Every occurrence of the context word, after MiniLM's last layer, coloured by its sense."""
+    from transformer_inside.context import sense_similarity
+    from transformer_inside.presets import CONTEXT_PRESETS
+
+    if not _transformer_ready():
+        return
+    result = _context_vectors(CONTEXT_WORD, tuple(CONTEXT_PRESETS[CONTEXT_WORD]))
+    layer = result.layers
+    projection = projected(result.at_layer(layer), "pca", 2, 0)
+    if projection is None:
+        return
+    occurrences = result.occurrences
+    figure = context_scatter(projection.coords, [o.sentence for o in occurrences], [o.sense for o in occurrences],
+                             [o.sentence_index + 1 for o in occurrences],
+                             title=f"“{CONTEXT_WORD}” in {len(occurrences)} sentences · after layer {layer} · PCA")
+    chart, sentences = st.columns([3, 2])
+    with chart:
+        show_chart(figure, key=f"story_{step.key}")
+    sentences.caption("The sentences, by number (hover a dot to read it):")
+    sentences.text("\n".join(f"{o.sentence_index + 1}. ({o.sense}) {o.sentence}" for o in occurrences))
+    table = sense_similarity(result).set_index("layer")
+    first, last = table.loc[0], table.loc[layer]
+    st.caption(
+        f"Mean cosine similarity of two “{CONTEXT_WORD}”s with the same sense against different senses: "
+        f"{first['within senses']:.2f} against {first['between senses']:.2f} at the input (layer 0), "
+        f"{last['within senses']:.2f} against {last['between senses']:.2f} after layer {layer}: the layers pull the "
+        "two meanings apart."
+    )
+
+
+@st.cache_data(max_entries=2, show_spinner="Running the sentence through the model…")
+def _attention(sentence: str):
+    """Attention weights between the words of a fixed sentence (shared text, so shared between sessions)."""
+    from transformer_inside.attention import attention, merge_word_pieces
+
+    return merge_word_pieces(attention(sentence))
+
+
+def attention_view(step: Step) -> None:
+    """One attention head as a heatmap: the head in which the pronoun looks most at the two candidate nouns."""
+    if not _transformer_ready():
+        return
+    result = _attention(ATTENTION_SENTENCE)
+    layer, head = head_linking(result.labels, result.weights, ATTENTION_WORD, ATTENTION_CANDIDATES)
+    matrix = result.matrix(layer, head)
+    title = f"Layer {layer + 1} of {result.layers}, head {head + 1} of {result.heads}"
+    show_chart(attention_heatmap(matrix, result.labels, title=title), key=f"story_{step.key}")
+    lowered = [label.lower() for label in result.labels]
+    row = lowered.index(ATTENTION_WORD)
+    shares = ", ".join(f"{word} {matrix[row, lowered.index(word)]:.2f}" for word in ATTENTION_CANDIDATES
+                       if word in lowered)
+    st.caption(
+        f"Rows: the word that looks; columns: what it mixes in; each row adds up to 1. Of MiniLM's "
+        f"{result.layers * result.heads} heads, this is the one in which “{ATTENTION_WORD}” takes the most from "
+        f"“{'” and “'.join(ATTENTION_CANDIDATES)}” together ({shares}). Other heads look elsewhere, often at "
+        "punctuation or [SEP]."
+    )
+
+
+def search_view(step: Step) -> None:
+    """A fixed question against the step's sentences: the sentences found, the map with the question as a star,
+    and the prompt a language model would get."""
+    from retrieval import IndexSettings, VectorIndex
+    from retrieval.rag import map_with_query, matches, rag_prompt
+
+    method = step.view.method
+    embedded = embedded_list(method, step_word_list(step), brief=True)
+    if embedded is None:
+        return
+    question = remembered("story_query", (method, SEARCH_QUERY),
+                          lambda: embedded.embedder.embed_sentences([SEARCH_QUERY]))
+    if not question.words:
+        st.warning(f"{embedded.embedder.title} gave the question no vector, so there is nothing to search with.")
+        return
+    items, groups = embedded.items, embedded.groups
+    index = remembered("story_index", (method, embedded.vectors),
+                       lambda: VectorIndex.build(embedded.vectors, IndexSettings("exact")))
+    found = matches(index.search(question.vectors[0], SEARCH_K), SEARCH_K)
+    st.caption("The question:")
+    st.text(SEARCH_QUERY)
+    table, chart = st.columns(2)
+    # Sentence last: a long one may be cut at the table's edge, the numbers never are.
+    table.dataframe(pd.DataFrame({"rank": [m.rank for m in found], "cosine": [m.similarity for m in found],
+                                  "topic": [groups[m.row] for m in found], "sentence": [items[m.row] for m in found]}),
+                    hide_index=True, width="stretch", column_config={"cosine": st.column_config.NumberColumn(format="%.2f")})
+    coords, question_point = map_with_query(embedded.vectors, question.vectors[0])
+    found_words = [items[m.row] for m in found]
+    # No labels: five sentences around the star would cover it; the table names them, hover shows each.
+    figure = scatter_chart(coords, items, groups, highlight=found_words, label_budget=0, height=480,
+                           title=f"{len(items)} sentences and the question · PCA").figure
+    with chart:
+        show_chart(add_query_marker(figure, question_point[0], SEARCH_QUERY), key=f"story_{step.key}")
+    st.caption("Diamonds: the sentences found. The search compares the original 384 numbers (cosine), not the map.")
+    with st.expander("The prompt a language model would receive"):
+        st.code(rag_prompt(SEARCH_QUERY, found_words), language=None, wrap_lines=True)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _compression(words: int) -> pd.DataFrame:
+    """Bytes and recall of every storage form of GloVe's first ``words`` vectors. GloVe is the same for every
+    user, so one measurement serves the whole class instead of one per pupil."""
+    import embedders
+    from tradeoffs import compression_table
+
+    vectors = np.asarray(embedders.get("glove").keyed_vectors.vectors[:words])
+    return pd.DataFrame([{"name": c.name, "kind": f"GloVe, first {words:,} words", "bytes per vector": c.bytes_per_vector,
+                          RECALL: c.recall} for c in compression_table(vectors)])
+
+
+def precision_view(step: Step) -> None:
+    """Bytes per vector against recall@10 for each way of storing GloVe vectors smaller."""
+    if load_embedder(step.view.method) is None:
+        return
+    with st.spinner(f"Storing {PRECISION_WORDS:,} GloVe vectors in 9 ways and searching each (a few seconds, "
+                    "once per server)…"):
+        frame = _compression(PRECISION_WORDS)
+    figure = quality_against_size(frame, RECALL)
+    # Room on both sides of the log axis, so that the outermost points' labels are not cut off.
+    sizes = np.log10(frame["bytes per vector"])
+    figure.update_xaxes(range=[float(sizes.min()) - 0.25, float(sizes.max()) + 0.25])
+    show_chart(figure, key=f"story_{step.key}")
+    recall = dict(zip(frame["name"], frame[RECALL]))
+    half, quarter = recall.get("float16"), recall.get("8-bit scalar quantization")
+    signs = next((value for name, value in recall.items() if name.startswith("sign bits")), None)
+    if None not in (half, quarter, signs):
+        st.caption(f"Up and to the left is better. Recall@10: float16 keeps {half:.0%} of the true neighbours, "
+                   f"8-bit numbers {quarter:.0%}, the sign of each number alone {signs:.0%}. Measured just now on the "
+                   f"{PRECISION_WORDS:,} most frequent words, with quantizers from FAISS.")
+
+
+VIEWS: dict[str, Callable[[Step], None]] = {
+    "tokens": tokens_view,
+    "patches": patches_view,
+    "scatter": scatter_view,
+    "context": context_view,
+    "attention": attention_view,
+    "search": search_view,
+    "precision": precision_view,
+}
