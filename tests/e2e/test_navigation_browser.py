@@ -7,8 +7,7 @@ from tests.e2e.app_server import STEP_TIMEOUT_MS, running_app, wait_until_idle
 pytestmark = pytest.mark.browser
 
 PAGE_TITLES = ["Explore", "Compare methods", "Word arithmetic", "Inside the transformer", "Similarity search",
-               "What precision costs",
-               "Your coordinates"]
+               "What precision costs", "Your coordinates", "Story"]
 
 
 def test_a_page_address_as_a_fresh_servers_first_request_gets_the_whole_app(browser):
