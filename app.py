@@ -21,11 +21,11 @@ PAGES = {
     "tradeoffs": st.Page("pages/tradeoffs.py", title="What precision costs", icon=":material/compress:"),
     "coordinates": st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
 }
-view, first_run = open_link()
+linked_page = open_link()
 page = st.navigation(list(PAGES.values()))
 page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
-if first_run and view.page != page_name:
-    st.switch_page(PAGES[view.page])  # a shared link names its page in the query, not the path
+if linked_page not in (None, page_name):
+    st.switch_page(PAGES[linked_page])  # a shared link names its page in the query, not the path
 link_notes()
 word_list_sidebar()
 vectors_sidebar()

@@ -27,16 +27,16 @@ STORY_STEP_KEY = "story_step"
 
 
 
-def open_link() -> tuple[ViewState, bool]:
-    """The session's view, and whether this is its first run: then the view is the one its link asks
-    for, and the widgets are set to it."""
+def open_link() -> str | None:
+    """On a session's first run, set the widgets to the view its link asks for and return the page the
+    link names (None without one, and on every later run: the address's own path decides then)."""
     if _VIEW_KEY in st.session_state:
-        return st.session_state[_VIEW_KEY], False
+        return None
     params = st.query_params.to_dict()
     view, notes = from_query_params(params, embedders.available(), wordlists.preset_names())
     _set_widgets(view, set(params))
     st.session_state[_VIEW_KEY], st.session_state[_NOTES_KEY] = view, notes
-    return view, True
+    return view.page if "page" in params else None
 
 
 def current_view() -> ViewState:

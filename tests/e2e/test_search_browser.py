@@ -24,7 +24,7 @@ def test_a_typed_query_lists_its_results_and_is_drawn_as_its_own_marker(page):
     legend = set(chart.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)"))
     assert {"query", "found"} <= legend
     assert chart.locator(".scatterlayer .trace").last.locator("path.point").count() == 1  # one star: the query
-    assert "Where can I keep my money safe?" in page.locator("[data-testid='stCode']").inner_text()
+    assert "Where can I keep my money safe?" in page.locator("[data-testid='stMain'] [data-testid='stCode']").inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
 
 
