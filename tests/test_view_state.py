@@ -78,3 +78,11 @@ def test_a_tampered_link_says_what_it_ignored_and_shows_the_default_view():
     assert not app.exception
     assert any("cannot use" in warning.value for warning in app.warning)
     assert app.selectbox(key="method").value == "glove" and chart_specs(app)
+
+
+def test_two_students_opening_the_same_link_see_the_same_layout():
+    link = {"projection": "tsne", "seed": "3", "preset": "animals_vehicles_fruit"}
+    first, second = (chart_specs(open_link(link))[0] for _ in range(2))
+    assert first == second  # t-SNE is random; the same seed in the link gives the same picture
+    other = chart_specs(open_link({**link, "seed": "4"}))[0]
+    assert other["data"][0]["x"] != first["data"][0]["x"]
