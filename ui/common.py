@@ -139,7 +139,7 @@ def load_embedder(name: str) -> Embedder | None:
     return None
 
 
-def embed_list(name: str, word_list: WordList) -> EmbeddingResult:
+def _embed_list(name: str, word_list: WordList) -> EmbeddingResult:
     """Embed a list's items with a method (loaded by ``load_embedder``), kept per method, corpus and list.
 
     Items that look like sentences (most have several words) are embedded as sentences, in the
@@ -198,7 +198,7 @@ def embedded_list(name: str, word_list: WordList, brief: bool = False) -> Embedd
     embedder = load_embedder(name)
     if embedder is None:
         return None
-    result = embed_list(name, word_list)
+    result = _embed_list(name, word_list)
     explain_embedding(embedder, result, len(word_list), brief)
     if not result.words:
         return None
