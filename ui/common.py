@@ -63,11 +63,11 @@ def method_picker(label: str = "Embedding method", key: str = "method", default:
     uploads = session_uploads()
     if uploads.just_added in names:
         st.session_state[key], uploads.just_added = uploads.just_added, None
-    elif st.session_state.get(key) not in (None, *names):
-        del st.session_state[key]  # an uploaded set the user has removed
-    # No index once the key holds a value: Streamlit warns when a default and a set value meet.
-    index = None if key in st.session_state else names.index(default)
-    return st.selectbox(label, names, index=index, format_func=titles.get, key=key)
+    elif st.session_state.get(key) not in names:
+        st.session_state[key] = default  # first run, or an uploaded set the user has removed
+    # The value comes through the session only, never an index argument: a widget whose arguments
+    # change between runs is a new widget to Streamlit, and a new one would start empty.
+    return st.selectbox(label, names, index=None, format_func=titles.get, key=key)
 
 
 def vocabulary_method_picker(key: str, purpose: str) -> tuple[str, Embedder]:
@@ -91,7 +91,8 @@ def projection_controls(key: str = "projection") -> ProjectionSettings:
     shared link can set them first without Streamlit warning about two sources.
     """
     for name, value in asdict(ProjectionSettings()).items():
-        st.session_state.setdefault(f"{key}_{name}", value)
+        if st.session_state.get(f"{key}_{name}") is None:
+            st.session_state[f"{key}_{name}"] = value
     columns = st.columns([2, 1, 1])
     method = columns[0].segmented_control("Projection", list(PROJECTION_METHODS), format_func=PROJECTION_METHODS.get,
                                           required=True, key=f"{key}_method")
