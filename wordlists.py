@@ -223,5 +223,8 @@ def load_preset(name: str, lowercase: bool = False) -> WordList:
         from passages import wikipedia_passages
 
         found = wikipedia_passages()
-        return clean([(p.text, p.article) for p in found], lowercase, max_items=max(MAX_ITEMS, len(found)))
-    return parse_csv((DATA_DIR / f"{name}.csv").read_text(encoding="utf-8"), lowercase)
+        word_list = clean([(p.text, p.article) for p in found], lowercase, max_items=max(MAX_ITEMS, len(found)))
+    else:
+        word_list = parse_csv((DATA_DIR / f"{name}.csv").read_text(encoding="utf-8"), lowercase)
+    word_list.preset = name  # shared caches may keep what is computed from it
+    return word_list

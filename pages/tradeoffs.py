@@ -11,7 +11,7 @@ from retrieval import IndexSettings, efsearch_sweep, exact_ms_per_query, shared_
 from tradeoffs import compression_table
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_cost, measure_quality, spearman
-from ui.common import load_embedder, progress_bar, show_chart, vocabulary_method_picker
+from ui.common import load_with_progress, progress_bar, show_chart, vocabulary_method_picker
 from ui.page_frame import ensure_app_frame
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
@@ -37,15 +37,16 @@ def measure_every_method() -> list[tuple[MethodCost, MethodQuality]]:
     for number, name in enumerate(embedders.available()):
         if name in measured:
             continue
-        embedder = embedders.get(name)  # the bundled corpus: the same methods every user starts from
-        if load_embedder(name) is None:
+        # The bundled corpus: the same methods every user starts from (not this session's own corpus).
+        embedder = embedders.get(name)
+        if not embedder.loaded and not load_with_progress(embedder.title, embedder.load):
             continue
 
         def step(fraction: float, message: str, number=number) -> None:
             report((number + fraction) / len(embedders.available()), message)
         cost = measure_cost(embedder, step)
         step(0.7, f"{embedder.title}: embedding {len(passages):,} passages (stored for next time)…")
-        vectors = stored_embedding(embedder, wordlists.PASSAGES_PRESET, tuple(passages.items), True,
+        vectors = stored_embedding(embedder, passages.preset, tuple(passages.items), True,
                                    lambda embedder=embedder: embedder.embed_sentences(passages.items)).vectors
         measured[name] = (cost, measure_quality(embedder, vectors, passages.groups, step))
     remove()

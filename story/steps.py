@@ -222,9 +222,7 @@ def step_word_list(step: Step) -> wordlists.WordList:
     """The list a step's scatter draws: its typed words (lower-cased, no groups) or its preset, marked as one."""
     if step.view.words:
         return wordlists.clean([(word, "") for word in step.view.words], lowercase=True)
-    word_list = wordlists.load_preset(step.view.preset, lowercase=True)
-    word_list.preset = step.view.preset  # lets shared caches keep its vectors, as the sidebar's presets do
-    return word_list
+    return wordlists.load_preset(step.view.preset, lowercase=True)
 
 
 def head_linking(labels: Sequence[str], weights: np.ndarray, word: str,

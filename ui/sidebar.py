@@ -150,9 +150,7 @@ def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
         name = st.selectbox(
             "Preset", wordlists.preset_names(), format_func=wordlists.preset_title, key="word_list_preset"
         )
-        word_list = wordlists.load_preset(name, lowercase)
-        word_list.preset = name
-        return word_list
+        return wordlists.load_preset(name, lowercase)
     if source == VECTORS_SOURCE:
         return _rows_of_uploaded_vectors()
     if source == "Type a list":
