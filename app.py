@@ -3,12 +3,16 @@
 import streamlit as st
 
 from projection.umap_worker import umap_worker
-from ui.common import umap_status_caption
+from ui.frame import frame_style
+from ui.projections import umap_status_caption
 from ui.sidebar import corpus_sidebar, current_word_list, word_list_shareable, word_list_sidebar
+from ui.state import PRESENTATION
 from ui.uploads import vectors_sidebar
-from ui.view_state import PRESENTATION_KEY, link_notes, open_link, presentation_mode, share_box, write_link
+from ui.view_state import link_notes, open_link, share_box, write_link
 
-st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide")
+# A presenter's link (present=1) opens with the sidebar folded away: the projector's width goes to the picture.
+st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 #: Pages by their name in shared links (``?page=…``), in navigation order.
 PAGES = {
@@ -30,10 +34,8 @@ link_notes()
 word_list_sidebar()
 vectors_sidebar()
 corpus_sidebar()
-st.sidebar.toggle("Presentation mode", key=PRESENTATION_KEY, help="Large text, markers and labels, for a projector.")
-if presentation_mode():
-    # Streamlit has no font-size setting: a style rule is the only way to enlarge its text.
-    st.html("<style>.stApp, .stApp p, .stApp li, .stApp label { font-size: 1.3rem; }</style>")
+st.sidebar.toggle("Presentation mode", key=PRESENTATION, help="Large text, markers and labels, for a projector.")
+frame_style()
 try:
     page.run()
 finally:

@@ -13,27 +13,31 @@ from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from ui.common import EMPTY_LIST, embedded_list, load_embedder, method_picker, method_title, show_chart, show_items
+from ui.display import show_chart, show_items
+from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
-from ui.page_frame import ensure_app_frame
+from ui.frame import page_frame
+from ui.methods import load_embedder, method_picker, method_title
 from ui.sidebar import current_word_list
-
-ensure_app_frame()
 
 CUSTOM = "Your own"
 BENCHMARKS_KEY = "arithmetic_benchmarks"
 
-st.title("Word arithmetic")
-st.caption(
-    "Add and subtract word vectors, place words along directions of meaning, and compare every pair. "
-    "All of it uses the original vectors (cosine similarity), never the 2-D pictures."
-)
+frame = page_frame(
+    "Word arithmetic",
+    about="Add and subtract word vectors, place words along directions of meaning, and compare every pair. "
+    "All of it uses the original vectors (cosine similarity), never the 2-D pictures. An analogy "
+    "**a is to b as c is to ?** is answered by the word whose vector is closest (cosine) to **b − a + c**: "
+    "the offset from a to b, added to c. The classic *king − man + woman ≈ queen* reads here as "
+    "*man is to king as woman is to ?*.")
 
-method = method_picker(key="arithmetic_method")
+with frame.controls:
+    method = method_picker(key="arithmetic_method")
 trivial = why_trivial(method)
 if trivial:
-    st.warning(trivial)
-embedder = load_embedder(method)
+    frame.notes.warning(trivial)
+with frame.picture:
+    embedder = load_embedder(method)
 if embedder is None:
     st.stop()
 
@@ -45,53 +49,55 @@ def apply_analogy_preset() -> None:
         st.session_state.update(analogy_a=preset.a, analogy_b=preset.b, analogy_c=preset.c)
 
 
+def analogy_controls() -> tuple[str, str, str, int, bool]:
+    """The analogy's words (preset or typed), how many candidates, and whether the inputs compete."""
+    labels = [p.label for p in ANALOGY_PRESETS]
+    if "analogy_a" not in st.session_state:
+        st.session_state.update(analogy_a=ANALOGY_PRESETS[0].a, analogy_b=ANALOGY_PRESETS[0].b,
+                                analogy_c=ANALOGY_PRESETS[0].c)
+    st.selectbox("Analogy", [*labels, CUSTOM], key="analogy_preset", on_change=apply_analogy_preset)
+    a = st.text_input("a (is to …)", key="analogy_a")
+    b = st.text_input("b (as …)", key="analogy_b")
+    c = st.text_input("c (is to ?)", key="analogy_c")
+    with st.popover("Candidates", width="stretch", help="How many answers to list, and gensim's rule on inputs."):
+        topn = st.slider("Candidates", 1, 30, 10, key="analogy_topn")
+        include_inputs = st.toggle(
+            "Let a, b and c compete", key="analogy_include_inputs",
+            help="gensim's most_similar leaves the three input words out of the answers. "
+                 "Turn this on to see whether one of them would have won.",
+        )
+    return a, b, c, topn, include_inputs
+
+
 def analogy_section() -> None:
-    st.header("Analogies")
-    st.markdown(
-        "**a is to b as c is to ?** The answer is the word whose vector is closest (cosine) to "
-        "**b − a + c**: the offset from a to b, added to c. "
-        "The classic *king − man + woman ≈ queen* reads here as *man is to king as woman is to ?*."
-    )
+    """The frame's picture: the analogy as a parallelogram of arrows, its answer list below."""
     if not embedder.has_vocabulary:
-        st.info(
+        frame.picture.info(
             f"{embedder.title} has no vocabulary of its own: an analogy's answer is searched among a "
             "vocabulary's words, so analogies need GloVe, Word2Vec or FastText. "
             "Semantic axes and the heatmap below work on its vectors."
         )
         return
-    labels = [p.label for p in ANALOGY_PRESETS]
-    if "analogy_a" not in st.session_state:
-        st.session_state.update(analogy_a=ANALOGY_PRESETS[0].a, analogy_b=ANALOGY_PRESETS[0].b,
-                                analogy_c=ANALOGY_PRESETS[0].c)
-    st.selectbox("Analogy preset", [*labels, CUSTOM], key="analogy_preset", on_change=apply_analogy_preset)
-    columns = st.columns(3)
-    a = columns[0].text_input("a (is to …)", key="analogy_a")
-    b = columns[1].text_input("b (as …)", key="analogy_b")
-    c = columns[2].text_input("c (is to ?)", key="analogy_c")
-    options = st.columns([1, 2])
-    topn = options[0].slider("Candidates", 1, 30, 10, key="analogy_topn")
-    include_inputs = options[1].toggle(
-        "Let a, b and c compete", key="analogy_include_inputs",
-        help="gensim's most_similar leaves the three input words out of the answers. "
-             "Turn this on to see whether one of them would have won.",
-    )
+    with frame.controls:
+        a, b, c, topn, include_inputs = analogy_controls()
     preset = next((p for p in ANALOGY_PRESETS if (p.a, p.b, p.c) == (a.strip().lower(), b.strip().lower(), c.strip().lower())), None)
-    if preset:
-        st.caption(preset.note)
     try:
-        with st.spinner("Searching the vocabulary…"):
+        with frame.picture, st.spinner("Searching the vocabulary…"):
             answer = solve_analogy(embedder, a, b, c, topn=topn, include_inputs=include_inputs)
     except AnalogyError as error:
-        show_items("This analogy cannot be computed:", [str(error)], kind="error")
+        with frame.picture:
+            show_items("This analogy cannot be computed:", [str(error)], kind="error")
         return
-    if answer.generated:
-        show_items(f"{embedder.title} never saw these words; it built their vectors from character n-grams:",
-                   answer.generated, kind="info")
+    with frame.picture:
+        with st.spinner("Projecting the analogy and its neighbours…"):
+            picture = analogy_picture(embedder, answer)
+        figure = analogy_chart(picture.words, picture.roles, picture.coords, picture.target,
+                               title=f"{embedder.title} · {answer.b} − {answer.a} + {answer.c} ≈ {answer.answer}")
+        show_chart(figure, key="analogy_chart", picture=True)
 
-    left, right = st.columns([1, 2])
-    with left:
-        st.code(f"{answer.b} − {answer.a} + {answer.c} ≈ {answer.answer}", language=None, wrap_lines=True)
+    with frame.notes:
         if preset:
+            st.caption(preset.note)
             ranks = [cand.word for cand in answer.candidates if not cand.is_input]
             if preset.expected == answer.answer:
                 st.success(f"The expected answer, “{preset.expected}”, comes first.")
@@ -99,36 +105,36 @@ def analogy_section() -> None:
                 st.warning(f"The expected answer, “{preset.expected}”, comes number {ranks.index(preset.expected) + 1}.")
             else:
                 st.warning(f"The expected answer, “{preset.expected}”, is not among the top {topn}.")
-        table = pd.DataFrame(
-            [(rank, cand.word, cand.cosine, "input" if cand.is_input else "")
-             for rank, cand in enumerate(answer.candidates, start=1)],
-            columns=["rank", "word", "cosine to b − a + c", "note"],
-        )
-        st.dataframe(table, hide_index=True, width="stretch")
-        winners = [cand for cand in answer.candidates[:1] if cand.is_input]
-        if winners:
-            st.info("Without gensim's rule an input word would have won (first row): the offset b − a is "
-                    "small next to the words themselves, so b − a + c stays close to b or c.")
-        elif include_inputs:
-            st.caption("Even with a, b and c allowed, the answer beats them.")
-        else:
-            st.caption("As in gensim's most_similar, a, b and c are left out of the candidates.")
-    with right:
-        with st.spinner("Projecting the analogy and its neighbours…"):
-            picture = analogy_picture(embedder, answer)
-        figure = analogy_chart(picture.words, picture.roles, picture.coords, picture.target,
-                               title=f"{embedder.title} · PCA of the analogy words and their neighbours")
-        show_chart(figure, key="analogy_chart")
+        if answer.generated:
+            show_items(f"{embedder.title} never saw these words; it built their vectors from character n-grams:",
+                       answer.generated, kind="info")
         st.caption(
             f"PCA fitted on the four words and their nearest neighbours keeps {picture.explained_variance:.0%} "
             "of their variance. PCA is linear, so the dashed parallelogram a, b, b − a + c, c is exact; the "
             "answer is the word nearest to the × (in all dimensions, not on this picture)."
         )
+    st.subheader("The answers", anchor=False)
+    left, right = st.columns([1, 2])
+    left.code(f"{answer.b} − {answer.a} + {answer.c} ≈ {answer.answer}", language=None, wrap_lines=True)
+    table = pd.DataFrame(
+        [(rank, cand.word, cand.cosine, "input" if cand.is_input else "")
+         for rank, cand in enumerate(answer.candidates, start=1)],
+        columns=["rank", "word", "cosine to b − a + c", "note"],
+    )
+    right.dataframe(table, hide_index=True, width="stretch")
+    winners = [cand for cand in answer.candidates[:1] if cand.is_input]
+    if winners:
+        left.info("Without gensim's rule an input word would have won (first row): the offset b − a is "
+                  "small next to the words themselves, so b − a + c stays close to b or c.")
+    elif include_inputs:
+        left.caption("Even with a, b and c allowed, the answer beats them.")
+    else:
+        left.caption("As in gensim's most_similar, a, b and c are left out of the candidates.")
 
 
 # --- benchmark -------------------------------------------------------------
 def benchmark_section() -> None:
-    st.header("Benchmark it honestly")
+    st.subheader("Benchmark it honestly", anchor=False)
     st.markdown(
         "One example proves little. gensim ships the analogy test set of the word2vec paper "
         "(`questions-words.txt`: 19,544 questions in 14 sections such as capitals, family, plurals and "
@@ -168,7 +174,7 @@ def benchmark_section() -> None:
         st.caption("“answerable”: questions whose four words are all among the searched words; accuracy is "
                    "correct ÷ answerable. A small vocabulary answers fewer questions, and fewer of them right.")
     if len(results) > 1:
-        st.subheader("Methods side by side")
+        st.subheader("Methods side by side", anchor=False)
         comparison = pd.DataFrame({
             method_title(name): {s.section: s.accuracy for s in [*r.sections, r.overall]} for name, r in results.items()
         })
@@ -184,7 +190,7 @@ def apply_axis_preset() -> None:
 
 
 def axes_section() -> None:
-    st.header("Semantic axes")
+    st.subheader("Semantic axes", anchor=False)
     st.markdown(
         "Each axis runs from one group of words to another. With every vector scaled to length 1 "
         "(ŵ = w / ‖w‖), the axis direction is d = mean(ĝ of the “to” words) − mean(ĝ of the “from” words), "
@@ -250,7 +256,7 @@ def axes_section() -> None:
 
 # --- similarity heatmap ----------------------------------------------------
 def heatmap_section() -> None:
-    st.header("Similarity heatmap")
+    st.subheader("Similarity heatmap", anchor=False)
     st.markdown("The cosine similarity of every pair of items in the sidebar's word list, in the original vectors.")
     embedded = embedded_list(method, current_word_list())
     if embedded is None:

@@ -9,28 +9,26 @@ from charts.compare import agreement_heatmap, group_colours, panel
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.common import (
-    EMPTY_LIST,
-    embedded_list,
-    embedder_for,
-    method_title,
-    method_titles,
-    projected,
-    projection_controls,
-    show_chart,
-)
+from ui.display import show_chart
+from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
-from ui.page_frame import ensure_app_frame
+from ui.frame import page_frame
+from ui.methods import embedder_for, method_title, method_titles
+from ui.projections import projected, projection_controls
 from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
 from ui.selection import selectable_map
 from ui.sidebar import current_word_list
-
-ensure_app_frame()
+from ui.view_state import presentation_mode
 
 DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
 PREFERRED_REFERENCE = "glove"
 PREFERRED_SECOND = "word2vec-skipgram"
+#: Panels per row: three on a laptop, two (larger) on a projector.
 PANELS_PER_ROW = 3
+PANELS_PER_ROW_PRESENTING = 2
+#: Panel heights: two rows of them fill a laptop screen; one row a projector's first screen.
+PANEL_HEIGHT = 330
+PANEL_HEIGHT_PRESENTING = 400
 #: Several methods side by side, each with its own projection and neighbour tables: at most this many items.
 COMPARE_LIMIT = 5000
 
@@ -39,6 +37,14 @@ COMPARE_LIMIT = 5000
 def cached_overlap_matrix(embeddings: dict, k: int) -> pd.DataFrame:
     """``mean_overlap_matrix``, cached: it compares neighbour sets for every pair of methods."""
     return mean_overlap_matrix(embeddings, k)
+
+
+def panel_height() -> int:
+    return PANEL_HEIGHT_PRESENTING if presentation_mode() else PANEL_HEIGHT
+
+
+def panels_per_row() -> int:
+    return PANELS_PER_ROW_PRESENTING if presentation_mode() else PANELS_PER_ROW
 
 
 def fill_order(methods: list[str], reference: str | None) -> list[str]:
@@ -66,89 +72,102 @@ def aligned_to(reference: tuple[str, list[str], np.ndarray], words: list[str], c
     return moved
 
 
-st.title("Compare methods")
-st.caption(
-    "The words of your list (sidebar) under several methods at once, with the same projection and seed, "
-    "from one-hot vectors to a transformer: a short history of embeddings in one screen."
-)
+frame = page_frame(
+    "Compare methods",
+    about="The words of your list (sidebar) under several methods at once, with the same projection and seed, "
+    "from one-hot vectors to a transformer: a short history of embeddings in one screen. " + EXPLANATION)
 
 word_list = current_word_list()
 if len(word_list) > COMPARE_LIMIT:
-    st.warning(f"Comparing several methods side by side takes at most {COMPARE_LIMIT:,} items: this page uses "
-               f"the first {COMPARE_LIMIT:,} of your {len(word_list):,}. Explore shows them all, one method at a time.")
+    frame.notes.warning(f"Comparing several methods side by side takes at most {COMPARE_LIMIT:,} items: this page "
+                        f"uses the first {COMPARE_LIMIT:,} of your {len(word_list):,}. Explore shows them all, one "
+                        "method at a time.")
     word_list = wordlists.WordList(word_list.items[:COMPARE_LIMIT], word_list.groups[:COMPARE_LIMIT])
 titles = method_titles()
-methods = st.multiselect(
-    "Methods", list(titles), default=DEFAULT_METHODS, format_func=titles.get, key="compare_methods"
-)
-settings = projection_controls(key="compare_projection")
-align_column, reference_column, highlight_column, k_column = st.columns([1.2, 1, 1, 0.8])
-aligned = align_column.toggle(
-    "Align the layouts", value=True, key="compare_align",
-    help="Rotate, reflect and scale every panel onto the reference panel (orthogonal Procrustes over the words "
-    "they share), so that the same word sits in a comparable place. The shapes themselves do not change.",
-)
-reference_name = reference_column.selectbox(
-    "Reference panel", methods, format_func=titles.get, key="compare_reference", disabled=not aligned,
-    index=methods.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in methods else 0,
-)
-highlight = highlight_column.selectbox(
-    "Highlight a word", word_list.items, index=None, placeholder="Choose a word", key="compare_highlight"
-)
-with k_column:
+with frame.controls:
+    methods = st.multiselect("Methods", list(titles), default=DEFAULT_METHODS, format_func=titles.get,
+                             key="compare_methods")
+    settings = projection_controls(key="compare_projection")
+    aligned = st.toggle(
+        "Align the layouts", value=True, key="compare_align",
+        help="Rotate, reflect and scale every panel onto the reference panel (orthogonal Procrustes over the words "
+        "they share), so that the same word sits in a comparable place. The shapes themselves do not change.",
+    )
+    reference_name = st.selectbox(
+        "Reference panel", methods, format_func=titles.get, key="compare_reference", disabled=not aligned,
+        index=methods.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in methods else 0,
+    )
+    highlight = st.selectbox("Highlight a word", word_list.items, index=None, placeholder="Choose a word",
+                             key="compare_highlight")
     k = neighbours_control(len(word_list), key="compare_k")
 
 if not methods:
-    st.info("Choose at least one method to compare.")
+    frame.picture.info("Choose at least one method to compare.")
     st.stop()
 if not word_list.items:
-    st.info(EMPTY_LIST)
+    frame.picture.info(EMPTY_LIST)
     st.stop()
 
 colours = group_colours(word_list.groups)
-st.caption(f"{PROJECTION_METHODS[settings.method]}, {settings.dims}D, seed {settings.seed} for every panel. {EXPLANATION}")
+frame.notes.caption(f"{PROJECTION_METHODS[settings.method]}, {settings.dims}D, seed {settings.seed} for every panel. "
+                    "Under each panel, how much it distorts (trustworthiness, kNN recall; see the help at the title).")
 
 # Draw the empty grid first, then fill the quickest panels first so that a method that
-# trains or loads for the first time does not hold the others back.
-slots = {}
-for start in range(0, len(methods), PANELS_PER_ROW):
-    for column, name in zip(st.columns(PANELS_PER_ROW), methods[start : start + PANELS_PER_ROW]):
-        slots[name] = column.container(border=True).empty()
-        slots[name].caption(f"{method_title(name)}: waiting for the panels before it…")
+# trains or loads for the first time does not hold the others back. Each panel has its chart
+# on top and its notes under it.
+panels: dict[str, tuple] = {}
+with frame.picture:
+    per_row = panels_per_row()
+    for start in range(0, len(methods), per_row):
+        for column, name in zip(st.columns(per_row), methods[start : start + per_row]):
+            box = column.container(border=True)
+            chart_slot, notes = box.empty(), box.container()
+            chart_slot.caption(f"{method_title(name)}: waiting for the panels before it…")
+            panels[name] = (chart_slot, notes)
 
 reference_layout = None  # (method, words, coordinates) once the reference panel is drawn
 embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
+drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # method -> (vectors, projected coordinates), for the numbers
 for name in fill_order(methods, reference_name if aligned else None):
-    with slots[name].container():
-        embedded = embedded_list(name, word_list, brief=True)
+    chart_slot, notes = panels[name]
+    with chart_slot.container():
+        embedded = embedded_list(name, word_list, brief=True, notes=notes)
         result = embedded.result if embedded else None
-        projection = projected(result.vectors, **settings.arguments()) if result else None
+        projection = projected(result.vectors, notes=notes, **settings.arguments()) if result else None
         if projection is None:
             continue
-        for note in projection.notes:
-            st.caption(note)
         coords = projection.coords
-        if aligned and name == reference_name:
-            st.caption("The reference panel: the others are rotated and scaled onto it.")
-            reference_layout = (name, result.words, coords)
-        elif reference_layout:
-            coords = aligned_to(reference_layout, result.words, coords)
+        with notes:
+            for note in projection.notes:
+                st.caption(note)
+            if aligned and name == reference_name:
+                st.caption("The reference panel: the others are rotated and scaled onto it.")
+                reference_layout = (name, result.words, coords)
+            elif reference_layout:
+                coords = aligned_to(reference_layout, result.words, coords)
         groups = embedded.groups
         figure = panel(coords, result.words, groups, colours, highlight=[highlight] if highlight in result.words else [],
-                       title=method_title(name))
+                       title=method_title(name), height=panel_height())
+        # Every panel colours a group alike: one legend, under the first panel, leaves the others their width.
+        figure.update_layout(showlegend=name == methods[0], legend=dict(orientation="h", yanchor="top", y=-0.02, x=0))
         if settings.dims == 2:  # a box or lasso lists what a region holds, by this method's neighbours
             selectable_map(figure, f"compare_chart_{name}", result.words, groups, result.vectors, actions=False)
         else:
             show_chart(figure, key=f"compare_chart_{name}")
+    with notes:
         export_buttons(f"compare_{name}", f"{method_title(name)}-{settings.method}", result.words, groups, coords,
                        figure, vectors=result.vectors)
-        # Measured on the projection itself: alignment moves points rigidly and changes no neighbour.
-        show_projection_quality(result.vectors, projection.coords, key=f"compare_{name}", k=k, compact=True)
     embeddings[name] = (result.words, result.vectors)
+    drawn[name] = (result.vectors, projection.coords)
 if aligned and reference_layout is None:
-    st.info(f"{method_title(reference_name)} has nothing to draw, so the panels are not aligned.")
+    frame.notes.info(f"{method_title(reference_name)} has nothing to draw, so the panels are not aligned.")
+# After every panel is drawn: measured on the projection itself (alignment moves points rigidly and
+# changes no neighbour).
+for name, (vectors, coords) in drawn.items():
+    with panels[name][1]:
+        show_projection_quality(vectors, coords, key=f"compare_{name}", k=k, compact=True)
 
-st.subheader("Neighbour agreement")
+st.subheader("Neighbour agreement", anchor=False)
 st.caption(
     f"For each word, its {k} nearest neighbours within your list (cosine, original vectors) under two methods, "
     "and their overlap: shared neighbours ÷ all neighbours named by either (Jaccard; 1 = the same neighbours, "

@@ -4,9 +4,9 @@ import streamlit as st
 
 import vectorfiles
 from charts.scatter import scatter_chart
-from ui.common import show_chart
+from ui.display import show_chart
 from ui.exports import export_buttons
-from ui.page_frame import ensure_app_frame
+from ui.frame import ensure_app_frame
 from ui.session_cache import remembered
 
 ensure_app_frame()

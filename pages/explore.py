@@ -8,25 +8,22 @@ from charts.scatter import scatter_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
-from ui.common import (
-    embedded_list,
-    embedder_for,
-    method_picker,
-    projected,
-    projection_controls,
-    shared_graph,
-    show_chart,
-)
+from ui.display import show_chart
+from ui.embedded import embedded_list
 from ui.exports import export_buttons
-from ui.page_frame import ensure_app_frame
+from ui.frame import page_frame
+from ui.methods import embedder_for, method_picker
+from ui.projections import projected, projection_controls, shared_graph
 from ui.quality import show_projection_quality
 from ui.selection import cluster_groups, colouring_controls, selectable_map
 from ui.sidebar import add_items, current_corpus, current_word_list
-
-ensure_app_frame()
+from ui.state import FIND_WORD
 
 #: Above this many items, the spread of similarities is taken over all pairs of a random sample this size.
 SPREAD_SAMPLE = 5000
+#: Up to this many items the distortion numbers and the similarity spread follow the chart by themselves;
+#: above, they wait for a click (their neighbour graph is the slow part of a large list).
+AUTOMATIC_EXTRAS = 5000
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing every pair of items…")
@@ -34,79 +31,91 @@ def similarity_spread(vectors: np.ndarray) -> tuple[np.ndarray, float, float]:
     return similarity_histogram(vectors[sample_rows(len(vectors), SPREAD_SAMPLE)])
 
 
-st.title("Explore an embedding")
-st.caption("Pick a method, and see where it puts the words of your list (sidebar) in 2-D or 3-D.")
-
+frame = page_frame("Explore an embedding",
+                   about="Pick a method, and see where it puts the words of your list (sidebar) in 2-D or 3-D. "
+                   "Positions come from the projection; distances on the chart only approximate those between "
+                   "the original vectors. Neighbours and similarities below the chart use the original vectors "
+                   "(cosine).")
 word_list = current_word_list()
-method = method_picker()
-settings = projection_controls()
+with frame.controls:
+    method = method_picker()
+    settings = projection_controls()
+    found = st.text_input("Find a word", key=FIND_WORD, placeholder="A word of your list",
+                          help="Highlights the word, centres a large chart on it and lists its neighbours below.").strip()
+    colouring, cluster_count = colouring_controls("explore")
 embedder = embedder_for(method)
+
+with frame.picture:
+    embedded = embedded_list(method, word_list, notes=frame.notes)
+    if embedded is None:
+        st.stop()
+    result = embedded.result
+    count = len(result.words)
+    if found and embedder.lowercase and found not in result.words:
+        found = found.lower()
+    if found and found not in result.words:
+        frame.controls.warning("That word is not on the chart; the neighbours below are those of the first word.")
+        found = ""
+    projection = projected(result.vectors, notes=frame.notes, **settings.arguments())
+    if projection is None:
+        st.stop()
+    # A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only.
+    rows = projection.rows if projection.rows is not None else np.arange(count)
+    shown_words = [result.words[i] for i in rows]
+    with frame.notes:
+        groups = embedded.groups if colouring == "groups" else cluster_groups(
+            result.words, result.vectors, colouring, cluster_count, settings.seed)
+    shown_groups = [groups[i] for i in rows]
+    chart = scatter_chart(
+        projection.coords,
+        shown_words,
+        shown_groups,
+        highlight=[found] if found else [],
+        centre_on=found or None,
+        title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings.dims}D",
+    )
+    if settings.dims == 2:
+        selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, result.vectors[rows], picture=True)
+    else:
+        show_chart(chart.figure, key="explore_chart", picture=True)
+
+with frame.notes:
+    if count < 3:
+        st.warning(f"Only {count} item{'s' if count > 1 else ''} to show: add more words for a picture with any "
+                   "structure.")
+    for note in projection.notes:
+        st.info(note)
+    if chart.note():
+        st.caption(chart.note())
+    if embedder.lowercase and not result.sentences:
+        st.caption(f"{embedder.title} looks words up in lower case.")
+with frame.controls:
+    export_buttons("explore", f"{embedder.title}-{projection.method}-{settings.dims}d", shown_words, shown_groups,
+                   projection.coords, chart.figure, vectors=result.vectors[rows])
+
+# Below the picture: what the method is, then what is optional, after the chart.
 st.markdown(f"**{embedder.title}.** {embedder.description}")
 if embedder.uses_corpus and current_corpus() is not None:
     st.caption("Trained on your own corpus (sidebar), not on the Wikipedia sample:")
     st.text(current_corpus().describe())
 
-embedded = embedded_list(method, word_list)
-if embedded is None:
-    st.stop()
-result = embedded.result
-if embedder.lowercase and not result.sentences:
-    st.caption(f"{embedder.title} looks words up in lower case.")
-count = len(result.words)
-if count < 3:
-    st.warning(f"Only {count} item{'s' if count > 1 else ''} to show: add more words for a picture with any structure.")
-
-found = st.text_input("Find a word", key="find_word", placeholder="Type a word of your list",
-                      help="Highlights the word, centres a large chart on it and lists its neighbours below.").strip()
-if found and embedder.lowercase and found not in result.words:
-    found = found.lower()
-if found and found not in result.words:
-    st.warning("That word is not on the chart; its neighbours below are those of the first word instead.")
-    found = ""
-
-colouring, cluster_count = colouring_controls("explore")
-projection = projected(result.vectors, **settings.arguments())
-if projection is None:
-    st.stop()
-for note in projection.notes:
-    st.info(note)
-
-# A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only.
-rows = projection.rows if projection.rows is not None else np.arange(count)
-shown_words = [result.words[i] for i in rows]
-groups = embedded.groups if colouring == "groups" else cluster_groups(
-    result.words, result.vectors, colouring, cluster_count, settings.seed)
-shown_groups = [groups[i] for i in rows]
-chart = scatter_chart(
-    projection.coords,
-    shown_words,
-    shown_groups,
-    highlight=[found] if found else [],
-    centre_on=found or None,
-    title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings.dims}D",
-)
-if settings.dims == 2:
-    selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, result.vectors[rows])
+st.subheader("How much the picture distorts", anchor=False)
+if count > AUTOMATIC_EXTRAS and not st.toggle(
+        f"Measure it for these {count:,} items", key="explore_measure_quality",
+        help="Finds every item's nearest neighbours in the original vectors first, which takes a while on a "
+             "large list; the chart never waits for it."):
+    st.caption("Trustworthiness and kNN recall compare the neighbours on the chart with those in the original "
+               "vectors. Switch them on above.")
 else:
-    show_chart(chart.figure, key="explore_chart")
-if chart.note():
-    st.caption(chart.note())
-st.caption(
-    "Positions come from the projection; distances on the chart only approximate those between the "
-    "original vectors. Neighbours and similarities below use the original vectors (cosine)."
-)
-export_buttons("explore", f"{embedder.title}-{projection.method}-{settings.dims}d", shown_words, shown_groups,
-               projection.coords, chart.figure, vectors=result.vectors[rows])
-# After the chart, so the picture never waits for its distortion numbers.
-graph = None
-if projection.rows is None and count > 2:
-    graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
-show_projection_quality(result.vectors[rows], projection.coords, key="explore", graph=graph)
+    graph = None
+    if projection.rows is None and count > 2:
+        graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
+    show_projection_quality(result.vectors[rows], projection.coords, key="explore", graph=graph)
 
 # How spread the original similarities are: for one-hot, every pair is the same.
 if count > 1:
-    counts, lowest, highest = similarity_spread(result.vectors)
     with st.expander("Similarities in the original space", expanded=method == "onehot"):
+        counts, lowest, highest = similarity_spread(result.vectors)
         if count > SPREAD_SAMPLE:
             st.caption(f"All pairs among a random sample of {SPREAD_SAMPLE:,} of the {count:,} items.")
         if highest - lowest < 1e-6:
@@ -117,10 +126,10 @@ if count > 1:
             )
         show_chart(similarity_spread_chart(counts), key="explore_spread")
 
-st.subheader("Neighbours")
+st.subheader("Neighbours", anchor=False)
 left, right = st.columns([1, 2])
 word = found or result.words[0]
-left.caption("Neighbours of the word found above the chart (or of the list's first word):")
+left.caption("Neighbours of the word found beside the chart (or of the list's first word):")
 left.text(word)
 k = left.slider("How many", 1, 50, 10, key="neighbours_k")
 if embedder.has_vocabulary and not result.sentences:
@@ -128,7 +137,7 @@ if embedder.has_vocabulary and not result.sentences:
         neighbours = embedder.neighbours(word, k)
         scope = f"the {embedder.vocabulary_size():,} words of {embedder.title}'s vocabulary"
     except KeyError as error:
-        left.warning(str(error))
+        left.warning(error.args[0] if error.args else str(error))
         neighbours = []
         scope = ""
 else:

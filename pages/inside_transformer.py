@@ -9,7 +9,6 @@ from charts.transformer import (
     attention_heatmap,
     context_scatter,
     sense_similarity_chart,
-    token_chips_html,
     word_chips_html,
 )
 from projection import PROJECTION_METHODS, UMAP_MIN_POINTS
@@ -18,23 +17,26 @@ from transformer_inside.attention import attention, merge_word_pieces
 from transformer_inside.context import ContextVectors, contextual_vectors, parse_sentences, sense_similarity
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE, TOKENIZATION_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
-from ui.common import load_embedder, load_with_progress, projected, show_chart, show_items
+from ui.display import load_with_progress, show_chart, show_items
 from ui.exports import export_buttons
-from ui.page_frame import ensure_app_frame
-
-ensure_app_frame()
+from ui.frame import page_frame
+from ui.methods import load_embedder
+from ui.projections import projected
+from ui.tokens import token_chips, token_table
 
 MAX_TEXT_CHARACTERS = 20_000
 MAX_ATTENTION_CHARACTERS = 2_000
 OWN_SENTENCES = "your own"
 AVERAGE = "average over heads"
 
-st.title("Inside the transformer")
-st.caption(
-    "Three steps no embedding viewer shows, with the bundled all-MiniLM-L6-v2 model (6 layers, 12 attention heads, "
-    "384 numbers per token), offline: text is cut into tokens, every token gets a vector that depends on its "
-    "context, and attention decides which other tokens each one mixes in."
-)
+#: The page's three views, one at a time: only the chosen one runs.
+VIEWS = {"tokens": "1 · Tokens", "context": "2 · Context", "attention": "3 · Attention"}
+
+frame = page_frame(
+    "Inside the transformer",
+    about="Three steps no embedding viewer shows, with the bundled all-MiniLM-L6-v2 model (6 layers, 12 attention "
+    "heads, 384 numbers per token), offline: text is cut into tokens, every token gets a vector that depends on "
+    "its context, and attention decides which other tokens each one mixes in.")
 
 
 @st.cache_data(max_entries=32, show_spinner="Running the sentences through the model…")
@@ -49,33 +51,33 @@ def set_state(**values) -> None:
 
 def tokens_section() -> None:
     st.session_state.setdefault("tokens_text", TOKENIZATION_EXAMPLE)
-    left, right, _ = st.columns([1, 1.4, 3])
-    left.button("A first example", on_click=set_state, kwargs={"tokens_text": TOKENIZATION_EXAMPLE})
-    right.button("A sentence of rare words", on_click=set_state, kwargs={"tokens_text": RARE_WORDS_EXAMPLE})
-    text = st.text_area("Text to tokenize", key="tokens_text", max_chars=MAX_TEXT_CHARACTERS, height=90)
+    with frame.controls:
+        st.button("A first example", on_click=set_state, kwargs={"tokens_text": TOKENIZATION_EXAMPLE}, width="stretch")
+        st.button("A sentence of rare words", on_click=set_state, kwargs={"tokens_text": RARE_WORDS_EXAMPLE},
+                  width="stretch")
+        text = st.text_area("Text to tokenize", key="tokens_text", max_chars=MAX_TEXT_CHARACTERS, height=150)
     tokenization = tokenize(text)
-    for note in tokenization.notes:
-        st.warning(note)
-    if not text.strip():
-        st.info("The text is empty: the model still reads its two special tokens, [CLS] and [SEP].")
-
-    st.markdown("**How the model reads it: WordPiece tokens** (the number under each is its id in the vocabulary)")
-    st.html(token_chips_html(tokenization.pieces, tokenization.words))
-    st.caption(
+    with frame.picture:
+        for note in tokenization.notes:
+            st.warning(note)
+        if not text.strip():
+            st.info("The text is empty: the model still reads its two special tokens, [CLS] and [SEP].")
+        st.markdown("**How the model reads it: WordPiece tokens** (the number under each is its id in the vocabulary)")
+        token_chips(tokenization)
+        glove = load_embedder("glove")
+        vocabulary = glove.keyed_vectors.key_to_index if glove else {}
+        unknown = [word.lower() not in vocabulary for word in tokenization.plain_words] if glove else None
+        st.markdown("**How a word-level model reads it: a plain word split** (runs of letters and digits)")
+        st.html(word_chips_html(tokenization.plain_words, unknown))
+        token_table(tokenization, key="tokens_table")
+    frame.notes.caption(
         "Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it. "
         "Grey: special tokens the tokenizer adds ([CLS] opens every input, [SEP] closes it). "
         "Red: [UNK], characters the vocabulary cannot spell. The model lower-cases and drops accents first."
+        + (" In the plain split, red: not among GloVe's 400,000 words. A word-level model has no vector for them: "
+           "it drops them or maps them all to one “unknown” vector. WordPiece never runs out of words: it spells "
+           "a rare word in pieces." if glove else "")
     )
-    glove = load_embedder("glove")
-    vocabulary = glove.keyed_vectors.key_to_index if glove else {}
-    unknown = [word.lower() not in vocabulary for word in tokenization.plain_words] if glove else None
-    st.markdown("**How a word-level model reads it: a plain word split** (runs of letters and digits)")
-    st.html(word_chips_html(tokenization.plain_words, unknown))
-    if glove:
-        st.caption(
-            "Red: not among GloVe's 400,000 words. A word-level model has no vector for them: it drops them or "
-            "maps them all to one “unknown” vector. WordPiece never runs out of words: it spells a rare word in pieces."
-        )
 
     columns = st.columns(4)
     columns[0].metric("Tokens the model reads", len(tokenization.pieces), help="Pieces plus [CLS] and [SEP].")
@@ -122,22 +124,29 @@ def context_section() -> None:
     if "context_target" not in st.session_state:
         st.session_state["context_preset"] = "bank"
         apply_context_preset()
-    st.markdown(
-        "The same word gets a different vector in every sentence. Each occurrence of the target word below is one "
-        "point: its vector after the chosen layer (the mean of its pieces when it splits)."
-    )
-    columns = st.columns([1, 1, 2])
-    columns[0].selectbox("Preset", list(CONTEXT_PRESETS) + [OWN_SENTENCES], key="context_preset",
-                         on_change=apply_context_preset)
-    target = columns[1].text_input("Target word", key="context_target", max_chars=50, on_change=mark_own_sentences)
-    layer = columns[2].slider("Layer", 0, model.layer_count(), model.layer_count(), key="context_layer",
-                              help="0 = the input embeddings (one vector per piece, plus its position); "
-                              "1 … 6 = after each transformer layer.")
-    text = st.text_area("Sentences, one per line: “sense | sentence” (the sense is optional)",
-                        key="context_sentences", height=200, max_chars=MAX_TEXT_CHARACTERS,
-                        on_change=mark_own_sentences)
-    method = st.segmented_control("Projection", ["pca", "umap"], default="pca", format_func=PROJECTION_METHODS.get,
-                                  required=True, key="context_projection")
+    with frame.controls:
+        st.selectbox("Preset", list(CONTEXT_PRESETS) + [OWN_SENTENCES], key="context_preset",
+                     on_change=apply_context_preset)
+        target = st.text_input("Target word", key="context_target", max_chars=50, on_change=mark_own_sentences)
+        layer = st.slider("Layer", 0, model.layer_count(), model.layer_count(), key="context_layer",
+                          help="0 = the input embeddings (one vector per piece, plus its position); "
+                          "1 … 6 = after each transformer layer.")
+        method = st.segmented_control("Projection", ["pca", "umap"], default="pca", format_func=PROJECTION_METHODS.get,
+                                      required=True, key="context_projection")
+        text = st.text_area("Sentences, one per line: “sense | sentence” (the sense is optional)",
+                            key="context_sentences", height=200, max_chars=MAX_TEXT_CHARACTERS,
+                            on_change=mark_own_sentences)
+    frame.notes.caption(
+        "The same word gets a different vector in every sentence. Each occurrence of the target word is one "
+        "point: its vector after the chosen layer (the mean of its pieces when it splits), numbered by its "
+        "sentence; hover to read the sentence. Move the layer slider: at layer 0 the points differ only by "
+        "position, deeper layers pull the senses apart.")
+    with frame.picture:
+        context_picture(target, layer, method, text)
+
+
+def context_picture(target: str, layer: int, method: str, text: str) -> None:
+    """The occurrences of ``target`` at ``layer`` on a map, then the similarity per layer and GloVe's one vector."""
     sentences = parse_sentences(text)
     if not sentences:
         st.info("Type some sentences that use the target word, one per line.")
@@ -165,26 +174,31 @@ def context_section() -> None:
         st.info("All occurrences have exactly the same vector here: the same pieces at the same position, "
                 "and no layer has mixed in any context yet. Move the slider up.")
     options = {"n_neighbors": min(15, max(2, count - 1))} if method == "umap" else {}
-    projection = projected(vectors, method, 2, 0, **options)
+    projection = projected(vectors, method, 2, 0, notes=frame.notes, **options)
     if projection is None:
         return
     for note in projection.notes:
-        st.info(note)
+        frame.notes.info(note)
     if method == "umap" and count >= UMAP_MIN_POINTS:
-        st.caption("UMAP keeps neighbours together but distorts distances; with few points PCA is the honest view.")
+        frame.notes.caption("UMAP keeps neighbours together but distorts distances; with few points PCA is the "
+                            "honest view.")
     groups = [o.sense or f"sentence {o.sentence_index + 1}" for o in result.occurrences]
     numbers = [o.sentence_index + 1 for o in result.occurrences]
     where = "input embeddings (layer 0)" if layer == 0 else f"after layer {layer} of {result.layers}"
-    chart, lines = st.columns([3, 2])
     sentences = [o.sentence for o in result.occurrences]
     figure = context_scatter(projection.coords, sentences, groups, numbers,
                              title=f"{target} · {where} · {PROJECTION_METHODS[projection.method]}")
-    with chart:
-        show_chart(figure, key="context_chart")
+    show_chart(figure, key="context_chart", picture=True)
+    with frame.controls:
         export_buttons("context", f"{target}-layer-{layer}", sentences, groups, projection.coords, figure, vectors=vectors)
-    chart.caption("Each point is one occurrence, numbered by its sentence; hover to read the sentence. "
-                  "Move the layer slider: at layer 0 the points differ only by position, deeper layers pull the senses apart.")
+    with frame.below:
+        context_details(target, layer, result)
+
+
+def context_details(target: str, layer: int, result: ContextVectors) -> None:
+    """Below the picture: the mean similarity within and between senses per layer, the points, GloVe's vector."""
     table = sense_similarity(result)
+    lines, _ = st.columns([3, 2])
     with lines:
         st.markdown("**Mean cosine similarity per layer** (on the 384 numbers, not the projection)")
         if table[["within senses", "between senses"]].notna().all(axis=None):
@@ -232,31 +246,34 @@ def static_vector_panel(target: str, senses: list[str]) -> None:
 
 def attention_section() -> None:
     st.session_state.setdefault("attention_text", ATTENTION_EXAMPLE)
-    st.button("The captain and the pirate", on_click=set_state, kwargs={"attention_text": ATTENTION_EXAMPLE})
-    text = st.text_area("Sentence", key="attention_text", max_chars=MAX_ATTENTION_CHARACTERS, height=80)
-    columns = st.columns([3, 2, 2])
-    layer = columns[0].slider("Layer", 1, model.layer_count(), 1, key="attention_layer")
-    head = columns[1].selectbox("Head", [AVERAGE] + list(range(1, model.head_count() + 1)), key="attention_head")
-    merge = columns[2].toggle("Read in words, not pieces", key="attention_merge",
-                              help="Attention to a word = sum over its pieces; from a word = mean over its pieces.")
-    with st.spinner("Running the sentence through the model…"):
+    with frame.controls:
+        st.button("The captain and the pirate", on_click=set_state, kwargs={"attention_text": ATTENTION_EXAMPLE},
+                  width="stretch")
+        text = st.text_area("Sentence", key="attention_text", max_chars=MAX_ATTENTION_CHARACTERS, height=100)
+        layer = st.slider("Layer", 1, model.layer_count(), 1, key="attention_layer")
+        head = st.selectbox("Head", [AVERAGE] + list(range(1, model.head_count() + 1)), key="attention_head")
+        merge = st.toggle("Read in words, not pieces", key="attention_merge",
+                          help="Attention to a word = sum over its pieces; from a word = mean over its pieces.")
+    with frame.picture, st.spinner("Running the sentence through the model…"):
         result = attention(text)
     for note in result.tokenization.notes:
-        st.warning(note)
+        frame.notes.warning(note)
     if merge:
         result = merge_word_pieces(result)
     matrix = result.matrix(layer - 1, None if head == AVERAGE else head - 1)
     head_name = f"average of {result.heads} heads" if head == AVERAGE else f"head {head}"
-    show_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"), key="attention_heatmap")
-    st.caption("Row: the token that looks. Columns: what it takes its new vector from. Every row sums to 1.")
+    with frame.picture:
+        show_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"),
+                   key="attention_heatmap", picture=True)
+    frame.notes.caption("Row: the token that looks. Columns: what it takes its new vector from. Every row sums to 1.")
 
     labels = result.labels
     lowered = [label.lower() for label in labels]
     default = lowered.index("he") if "he" in lowered else min(1, len(labels) - 1)
-    query = st.selectbox("What does this token attend to?", range(len(labels)), index=default,
-                         format_func=lambda i: f"{i}: {labels[i]}", key=f"attention_query_{len(labels)}")
+    query = frame.controls.selectbox("What does this token attend to?", range(len(labels)), index=default,
+                                     format_func=lambda i: f"{i}: {labels[i]}", key=f"attention_query_{len(labels)}")
     show_chart(attention_bars(matrix[query], labels, query, title=f"What “{labels[query]}” takes from each token"),
-                    key="attention_bars")
+               key="attention_bars")
     strongest = np.argsort(-matrix[query])[:3]
     st.caption("Strongest three:")
     st.text(", ".join(f"{labels[i]} ({matrix[query, i]:.2f})" for i in strongest))
@@ -268,12 +285,10 @@ def attention_section() -> None:
     )
 
 
-if not (model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights", model.load)):
-    st.stop()
-tokens_tab, context_tab, attention_tab = st.tabs(["1 · Tokens", "2 · Context changes the vector", "3 · Attention"])
-with tokens_tab:
-    tokens_section()
-with context_tab:
-    context_section()
-with attention_tab:
-    attention_section()
+with frame.controls:
+    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, default="tokens", required=True,
+                                key="transformer_view", label_visibility="collapsed")
+with frame.picture:
+    if not (model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights", model.load)):
+        st.stop()
+{"tokens": tokens_section, "context": context_section, "attention": attention_section}[view]()

@@ -8,8 +8,10 @@ from charts.scatter import add_query_marker, scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from retrieval.rag import map_with_query, matches, rag_prompt
-from ui.common import embedded_list, load_embedder, method_picker, progress_bar, show_chart
-from ui.page_frame import ensure_app_frame
+from ui.display import progress_bar, show_chart
+from ui.embedded import embedded_list
+from ui.frame import ensure_app_frame
+from ui.methods import load_embedder, method_picker
 from ui.session_cache import fingerprint, remembered
 from ui.sidebar import current_corpus, current_word_list
 from ui.uploads import uploaded_methods

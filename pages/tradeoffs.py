@@ -11,8 +11,9 @@ from retrieval import IndexSettings, efsearch_sweep, exact_ms_per_query, shared_
 from tradeoffs import compression_table
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_cost, measure_quality, spearman
-from ui.common import load_with_progress, progress_bar, show_chart, vocabulary_method_picker
-from ui.page_frame import ensure_app_frame
+from ui.display import load_with_progress, progress_bar, show_chart
+from ui.frame import ensure_app_frame
+from ui.methods import vocabulary_method_picker
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
 from ui.uploads import uploaded_methods

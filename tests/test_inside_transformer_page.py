@@ -10,8 +10,15 @@ from tests.app_runner import chart_specs, plotly_array, run_app
 PAGE = "pages/inside_transformer.py"
 
 
-def run_page() -> AppTest:
-    app = run_app(PAGE)
+def run_page(view: str = "tokens") -> AppTest:
+    """The page on one of its views: "tokens", "context" or "attention" (only the chosen one runs)."""
+    app = run_app(PAGE, state={"transformer_view": view})
+    assert not app.exception, app.exception
+    return app
+
+
+def show_view(app: AppTest, view: str) -> AppTest:
+    app.button_group(key="transformer_view").set_value(view).run()
     assert not app.exception, app.exception
     return app
 
@@ -41,7 +48,10 @@ def test_the_page_shows_chips_context_and_attention_for_the_presets(app):
     for piece in ("[CLS]", "em", "##bed", "##ding", "##s", "[SEP]", "7861"):
         assert f">{piece}<" in chips
     assert {metric.label: metric.value for metric in app.metric}["Words cut into pieces"] == "1"
+    table = chart_of(app, "heatmap")  # the rows of the token table the ids pick: 384 numbers each
+    assert plotly_array(table["data"][0]["z"]).shape[1] == 384
 
+    show_view(app, "context")
     context = context_chart(app)
     assert {trace["name"] for trace in context["data"]} == {"river", "money"}
     assert sum(len(trace["text"]) for trace in context["data"]) == 6
@@ -50,6 +60,7 @@ def test_the_page_shows_chips_context_and_attention_for_the_presets(app):
     lines = [s for s in chart_specs(app) if any(t.get("name") == "within senses" for t in s["data"])]
     assert len(lines) == 1 and len(plotly_array(lines[0]["data"][0]["y"])) == 7
 
+    show_view(app, "attention")
     heatmap = chart_of(app, "heatmap")
     assert plotly_array(heatmap["data"][0]["z"]).shape == (25, 25)  # the captain sentence: 23 pieces, [CLS] and [SEP]
     assert "captain" in heatmap["layout"]["xaxis"]["ticktext"]
@@ -81,7 +92,7 @@ def test_rare_words_emoji_and_markup_are_tokenized_safely():
 
 
 def test_context_presets_user_sentences_and_bad_targets():
-    app = run_page()
+    app = run_page("context")
     app.selectbox(key="context_preset").set_value("cell").run()
     assert not app.exception
     assert {trace["name"] for trace in context_chart(app)["data"]} == {"biology", "prison", "phone"}
@@ -120,7 +131,7 @@ def test_context_presets_user_sentences_and_bad_targets():
 
 
 def test_attention_controls_heads_and_merged_words():
-    app = run_page()
+    app = run_page("attention")
     app.text_area(key="attention_text").set_value("Embeddings are unbelievably useful").run()
     app.selectbox(key="attention_head").set_value(3).run()
     app.slider(key="attention_layer").set_value(6).run()

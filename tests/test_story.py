@@ -11,7 +11,8 @@ import wordlists
 from story import STEPS, clamp_step, step_word_list
 from story.steps import ATTENTION_CANDIDATES, ATTENTION_SENTENCE, ATTENTION_WORD, CONTEXT_WORD, head_linking
 from tests.app_runner import chart_specs, run_app
-from ui.view_state import STORY_STEP_KEY, link_to
+from ui.state import STORY_STEP as STORY_STEP_KEY
+from ui.view_state import link_to
 
 ORDER = ["tokens", "patches", "onehot", "count_tfidf", "word2vec", "glove", "fasttext", "minilm", "context",
          "attention", "search", "precision"]
@@ -101,7 +102,7 @@ def test_every_step_renders_its_live_view_without_an_error():
         seconds[step.key] = time.perf_counter() - started
         assert not app.exception, (step.key, [e.value for e in app.exception])
         assert not app.error, (step.key, [e.value for e in app.error])
-        assert app.header[0].value == step.title
+        assert app.subheader[0].value == step.title
         assert f"Step {number} of {len(STEPS)}" in [caption.value for caption in app.caption]
         assert shown_output(app) >= 1, step.key
         assert app.get("link_button")[0].proto.url == link_to(step.view)
@@ -133,12 +134,12 @@ def test_next_and_previous_move_one_step_and_stop_at_the_ends():
     app = run_app("pages/story.py")
     assert app.selectbox(key=STORY_STEP_KEY).value == 1 and app.button(key="story_previous").disabled
     app.button(key="story_next").click().run()
-    assert app.selectbox(key=STORY_STEP_KEY).value == 2 and app.header[0].value == STEPS[1].title
+    assert app.selectbox(key=STORY_STEP_KEY).value == 2 and app.subheader[0].value == STEPS[1].title
     app.button(key="story_next").click().run()
     app.button(key="story_previous").click().run()
     assert app.selectbox(key=STORY_STEP_KEY).value == 2
     app.selectbox(key=STORY_STEP_KEY).set_value(len(STEPS)).run()
-    assert app.button(key="story_next").disabled and app.header[0].value == STEPS[-1].title
+    assert app.button(key="story_next").disabled and app.subheader[0].value == STEPS[-1].title
     assert not app.exception
 
 
@@ -147,4 +148,4 @@ def test_a_step_out_of_range_from_a_link_is_clamped(asked, shown):
     app = run_app("pages/story.py", state={STORY_STEP_KEY: asked})
     assert not app.exception
     assert app.selectbox(key=STORY_STEP_KEY).value == shown
-    assert app.header[0].value == STEPS[shown - 1].title
+    assert app.subheader[0].value == STEPS[shown - 1].title

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from transformer_inside import model
 
 #: Continuation pieces start with this mark: "##bed" is glued to the piece before it.
@@ -119,3 +121,12 @@ def tokenize(text: str) -> Tokenization:
 def decode(ids: list[int]) -> str:
     """The text the model's pieces spell, without special tokens (lower-cased, accents removed)."""
     return model.decode(ids)
+
+
+def input_vectors(ids: list[int]) -> np.ndarray:
+    """The rows of MiniLM's token table (its input embeddings, before any position or context) for ``ids``:
+    what "a token is a row number" means, ``[len(ids) x 384]``."""
+    import torch
+
+    with torch.no_grad():
+        return model.model().embeddings.word_embeddings.weight[list(ids)].numpy().astype(np.float32)

@@ -10,23 +10,25 @@ import streamlit as st
 from clusters import cluster
 from retrieval import IndexSettings, VectorIndex
 from selection import selected_rows, selection_table
-from ui.common import progress_bar, show_chart
+from ui.display import progress_bar, show_chart
 from ui.session_cache import remembered
 from ui.sidebar import keep_only, remove_items
 
-COLOURINGS = {"groups": "Groups of the list", "kmeans": "k-means clusters", "hdbscan": "HDBSCAN clusters"}
+#: Short names: they sit in the narrow control column.
+COLOURINGS = {"groups": "Groups", "kmeans": "k-means", "hdbscan": "HDBSCAN"}
 AUTOMATIC = "automatic"
 _GENERATION_KEY = "selection_generation"
 
 
 def colouring_controls(key: str) -> tuple[str, int | None]:
     """What colours the points (the list's groups or clusters), and the number of clusters (None: automatic)."""
-    left, right = st.columns([3, 2])
-    colouring = left.segmented_control("Colour by", list(COLOURINGS), format_func=COLOURINGS.get, required=True,
-                                       default="groups", key=f"{key}_colouring")
+    colouring = st.segmented_control("Colour by", list(COLOURINGS), format_func=COLOURINGS.get, required=True,
+                                       default="groups", key=f"{key}_colouring",
+                                     help="The list's own groups, or clusters found in the original vectors "
+                                          "(k-means or HDBSCAN), each named by its most central items.")
     k = AUTOMATIC
     if colouring == "kmeans":
-        k = right.select_slider("Clusters", [AUTOMATIC, *range(2, 21)], value=AUTOMATIC, key=f"{key}_clusters",
+        k = st.select_slider("Clusters", [AUTOMATIC, *range(2, 21)], value=AUTOMATIC, key=f"{key}_clusters",
                                 help="Automatic: the number with the best silhouette (cosine), from 2 to 12.")
     return colouring, None if k == AUTOMATIC else int(k)
 
@@ -36,18 +38,19 @@ def cluster_groups(items: Sequence[str], vectors: np.ndarray, method: str, k: in
     vectors (cosine), not the map. Says how many were found and any sampling."""
     with st.spinner("Clustering in the original space…"):
         found = remembered("clusters", (vectors, method, k, seed), lambda: cluster(vectors, items, method, k, seed))
-    st.caption(f"{found.k} {COLOURINGS[method]} found in the original {vectors.shape[1]}-dimensional vectors"
+    st.caption(f"{found.k} {COLOURINGS[method]} clusters found in the original {vectors.shape[1]}-dimensional vectors"
                + (f" (silhouette {found.silhouette:.2f})" if found.silhouette is not None else "")
                + ". Each is named by its most central items. " + " ".join(found.notes))
     return [found.names[int(label)] for label in found.labels]
 
 
 def selectable_map(figure, key: str, items: Sequence[str], groups: Sequence[str], vectors: np.ndarray,
-                   actions: bool = True) -> None:
+                   actions: bool = True, picture: bool = False) -> None:
     """A 2-D map on which a box or lasso selects items: a table of them with their group and nearest
-    neighbours follows, with buttons (``actions``) to keep only them, remove them or download them."""
+    neighbours follows, with buttons (``actions``) to keep only them, remove them or download them.
+    ``picture``: the page's main chart (see ``show_chart``)."""
     generation = st.session_state.get(_GENERATION_KEY, 0)  # a new chart key after the list changes
-    event = show_chart(figure, key=f"{key}_{generation}", on_select="rerun", selection_mode=("box", "lasso"))
+    event = show_chart(figure, key=f"{key}_{generation}", picture=picture, on_select="rerun", selection_mode=("box", "lasso"))
     rows = selected_rows(event.selection.points if event else [], items)
     if not rows:
         if actions:

@@ -9,7 +9,9 @@ import streamlit as st
 import wordlists
 from embedders.corpus import Corpus, CorpusError, corpus_from_text
 from settings import MAX_ITEMS, MAX_UPLOAD_ITEMS
+from ui import state as keys
 from ui.session_cache import remembered
+from ui.state import ListSource, list_source
 from ui.uploads import uploaded_methods
 from view_state import linkable_words
 
@@ -17,9 +19,6 @@ WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"
 CORPUS_KEY = "corpus"
 LIST_FILTER_KEY = "list_filter"
-SOURCES = ("Preset", "Type a list", "Upload a file")
-#: Offered once the session holds an uploaded vectors file: draw the file's own words.
-VECTORS_SOURCE = "My vectors"
 VECTOR_ROWS = {"all": "All", "first": "The first N", "sample": "A random sample of N"}
 TEXT_HELP = (
     "One item per line, or one line of comma-separated items. Add a group after a comma or a tab "
@@ -31,10 +30,12 @@ def word_list_sidebar() -> wordlists.WordList:
     """Draw the word-list controls in the sidebar and store the parsed list in the session."""
     with st.sidebar:
         st.subheader("Word list")
-        sources = SOURCES + ((VECTORS_SOURCE,) if uploaded_methods() else ())
-        if st.session_state.get("word_list_source") not in (None, *sources):
-            del st.session_state["word_list_source"]  # its vectors file was removed
-        source = st.radio("Source", sources, horizontal=True, key="word_list_source", label_visibility="collapsed")
+        sources = [source for source in ListSource if source != ListSource.VECTORS or uploaded_methods()]
+        if st.session_state.get(keys.LIST_SOURCE) not in (None, *sources):
+            del st.session_state[keys.LIST_SOURCE]  # its vectors file was removed
+        # A link or a test may have set the plain label: the radio hands back what the session holds.
+        source = ListSource(st.radio("Source", sources, format_func=lambda s: ListSource(s).value, horizontal=True,
+                                     key=keys.LIST_SOURCE, label_visibility="collapsed"))
         lowercase = st.checkbox(
             "Lower-case every item",
             value=True,
@@ -51,7 +52,7 @@ def word_list_sidebar() -> wordlists.WordList:
         word_list = current_word_list()
         _clear_added_items_button()
         groups = len({g for g in word_list.groups if g})
-        limit = MAX_ITEMS if source in ("Preset", "Type a list") else MAX_UPLOAD_ITEMS
+        limit = MAX_ITEMS if source in (ListSource.PRESET, ListSource.TYPED) else MAX_UPLOAD_ITEMS
         st.caption(f"{len(word_list):,} items" + (f" in {groups} groups" if groups else "") + f" (limit {limit:,}).")
         for note in word_list.notes:
             st.warning(note)
@@ -145,17 +146,15 @@ def add_items(items: list[str], group: str) -> None:
     added.extend((item, group) for item in items)
 
 
-def _read_source(source: str, lowercase: bool) -> wordlists.WordList:
-    if source == "Preset":
-        name = st.selectbox(
-            "Preset", wordlists.preset_names(), format_func=wordlists.preset_title, key="word_list_preset"
-        )
+def _read_source(source: ListSource, lowercase: bool) -> wordlists.WordList:
+    if source == ListSource.PRESET:
+        name = st.selectbox("Preset", wordlists.preset_names(), format_func=wordlists.preset_title, key=keys.LIST_PRESET)
         return wordlists.load_preset(name, lowercase)
-    if source == VECTORS_SOURCE:
+    if source == ListSource.VECTORS:
         return _rows_of_uploaded_vectors()
-    if source == "Type a list":
-        st.session_state.setdefault("word_list_text", "king\nqueen\nman\nwoman")  # a link may have set it first
-        text = st.text_area("Items", height=200, key="word_list_text", help=TEXT_HELP)
+    if source == ListSource.TYPED:
+        st.session_state.setdefault(keys.LIST_TEXT, "king\nqueen\nman\nwoman")  # a link may have set it first
+        text = st.text_area("Items", height=200, key=keys.LIST_TEXT, help=TEXT_HELP)
         return wordlists.parse_text(text, lowercase)
     upload = st.file_uploader(
         "A .txt, .csv or .tsv file",
@@ -198,7 +197,7 @@ def _clear_added_items_button() -> None:
 
 def word_list_shareable() -> bool:
     """Whether a link can carry the current list: a preset, or a short typed list."""
-    source = st.session_state.get("word_list_source", "Preset")
+    source = list_source()
     if list_filter() != ListFilter():
         return False
-    return source == "Preset" or (source == "Type a list" and linkable_words(current_word_list().items))
+    return source == ListSource.PRESET or (source == ListSource.TYPED and linkable_words(current_word_list().items))

@@ -13,7 +13,7 @@ import streamlit as st
 
 from charts.scatter import add_query_marker, scatter_chart
 from charts.tradeoffs import quality_against_size
-from charts.transformer import attention_heatmap, context_scatter, token_chips_html
+from charts.transformer import attention_heatmap, context_scatter
 from embedders.similarity import pairwise_cosine
 from projection import PROJECTION_METHODS
 from story.steps import (
@@ -31,8 +31,12 @@ from story.steps import (
     head_linking,
     step_word_list,
 )
-from ui.common import EmbeddedList, embedded_list, load_embedder, load_with_progress, projected, show_chart
+from ui.display import load_with_progress, show_chart
+from ui.embedded import EmbeddedList, embedded_list
+from ui.methods import load_embedder
+from ui.projections import projected
 from ui.session_cache import remembered
+from ui.tokens import token_chips, token_table
 from wordlists import WordList
 
 #: Colour families of ``images.patches`` drawn in their own colour, so a "green" patch is a green dot.
@@ -73,10 +77,11 @@ def tokens_view(step: Step) -> None:
         return
     tokenization = tokenize(TOKENS_TEXT)
     st.text(TOKENS_TEXT)
-    # The chips are HTML built by the chart module, which escapes every piece of text in them.
-    st.html(token_chips_html(tokenization.pieces, tokenization.words))
+    token_chips(tokenization)
+    token_table(tokenization, key=f"story_{step.key}")
     st.caption("Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it. Grey: "
-               "[CLS] and [SEP], added to every input. The number under each token is its row in the table.")
+               "[CLS] and [SEP], added to every input. The number under each token is its row in the table, drawn "
+               "above: 384 numbers per row, before the model has read any context.")
     split = tokenization.split_words()
     if split:
         st.caption("Words cut into pieces:")
@@ -139,14 +144,21 @@ def scatter_view(step: Step) -> None:
 
 
 def _scatter_panel(step: Step, method: str, word_list: WordList) -> None:
-    embedded = embedded_list(method, word_list, brief=True)
+    """One method's map, with what it left out and how spread its similarities are under it."""
+    chart_slot, notes = st.container(), st.container()
+    with chart_slot:
+        _scatter_chart(step, method, word_list, notes)
+
+
+def _scatter_chart(step: Step, method: str, word_list: WordList, notes) -> None:
+    embedded = embedded_list(method, word_list, brief=True, notes=notes)
     if embedded is None:
         return
     if len(embedded.items) < 3:
         st.info(f"{embedded.embedder.title} has vectors for too few of these items to draw a map.")
         return
     settings = step.view.projection
-    projection = projected(embedded.vectors, **settings.arguments())
+    projection = projected(embedded.vectors, notes=notes, **settings.arguments())
     if projection is None:
         return
     rows = projection.rows if projection.rows is not None else np.arange(len(embedded.items))
@@ -158,8 +170,8 @@ def _scatter_panel(step: Step, method: str, word_list: WordList) -> None:
                           height=560 if len(step.methods) == 1 else 480)
     show_chart(chart.figure, key=f"story_{step.key}_{method}")
     if chart.note():
-        st.caption(chart.note())
-    st.caption(_similarity_caption(embedded.vectors))
+        notes.caption(chart.note())
+    notes.caption(_similarity_caption(embedded.vectors))
 
 
 @st.cache_data(max_entries=4, show_spinner="Running the sentences through the model…")

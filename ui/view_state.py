@@ -13,18 +13,12 @@ import streamlit as st
 
 import embedders
 import wordlists
+from ui import state as keys
+from ui.state import HIGHLIGHT_KEYS, METHOD_KEYS, PROJECTION_PREFIXES, ListSource, list_source
 from view_state import ProjectionSettings, ViewState, from_query_params, linkable_words
 
 _VIEW_KEY = "view_state"
 _NOTES_KEY = "view_state_link_notes"
-#: Widget keys, by page, of the method picker, projection controls and highlighted word.
-METHOD_KEYS = {"explore": "method", "arithmetic": "arithmetic_method", "search": "search_method",
-               "tradeoffs": "tradeoffs_method"}
-PROJECTION_PREFIXES = {"explore": "projection", "compare": "compare_projection"}
-HIGHLIGHT_KEYS = {"explore": "find_word"}
-PRESENTATION_KEY = "presentation_mode"
-STORY_STEP_KEY = "story_step"
-
 
 
 def open_link() -> str | None:
@@ -46,7 +40,7 @@ def current_view() -> ViewState:
 
 def presentation_mode() -> bool:
     """Whether charts are drawn large, for a projector."""
-    return bool(st.session_state.get(PRESENTATION_KEY, current_view().presentation))
+    return bool(st.session_state.get(keys.PRESENTATION, current_view().presentation))
 
 
 def link_notes() -> None:
@@ -73,15 +67,15 @@ def _set_widgets(view: ViewState, asked: set[str]) -> None:
             for prefix in PROJECTION_PREFIXES.values():
                 state[f"{prefix}_{field}"] = getattr(view.projection, field)
     if view.words:
-        state["word_list_source"], state["word_list_text"] = "Type a list", "\n".join(view.words)
+        keys.choose_typed_list(view.words)
     elif "preset" in asked:
-        state["word_list_source"], state["word_list_preset"] = "Preset", view.preset
+        keys.choose_preset(view.preset)
     if view.highlight:
-        state["find_word"] = view.highlight
+        state[keys.FIND_WORD] = view.highlight
     if "present" in asked:
-        state[PRESENTATION_KEY] = view.presentation
+        state[keys.PRESENTATION] = view.presentation
     if "step" in asked:
-        state[STORY_STEP_KEY] = view.step
+        state[keys.STORY_STEP] = view.step
 
 
 def _view_from_widgets(page: str, word_list: wordlists.WordList) -> ViewState:
@@ -94,12 +88,12 @@ def _view_from_widgets(page: str, word_list: wordlists.WordList) -> ViewState:
     if prefix and f"{prefix}_method" in state:
         projection = ProjectionSettings(**{field: state.get(f"{prefix}_{field}", getattr(projection, field))
                                            for field in _PROJECTION_PARAMS.values()})
-    source = state.get("word_list_source", "Preset")
-    preset = state.get("word_list_preset", before.preset) if source == "Preset" else before.preset
-    words = tuple(word_list.items) if source == "Type a list" and linkable_words(word_list.items) else ()
+    source = list_source()
+    preset = state.get(keys.LIST_PRESET, before.preset) if source == ListSource.PRESET else before.preset
+    words = tuple(word_list.items) if source == ListSource.TYPED and linkable_words(word_list.items) else ()
     return ViewState(page=page, method=method, projection=projection, preset=preset, words=words,
                      highlight=str(state.get(HIGHLIGHT_KEYS[page], "") or "") if page in HIGHLIGHT_KEYS else "",
-                     step=int(state.get(STORY_STEP_KEY, before.step)), presentation=presentation_mode())
+                     step=int(state.get(keys.STORY_STEP, before.step)), presentation=presentation_mode())
 
 
 def write_link(page: str, word_list: wordlists.WordList) -> ViewState:

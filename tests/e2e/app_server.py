@@ -114,3 +114,28 @@ def choose(page, label: str, option: str) -> None:
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
     page.locator("[role='option']").filter(has_text=option).first.click()
     wait_until_idle(page)
+
+
+#: The pages a first-screen check visits, by their name in links.
+MAIN_PAGES = ("story", "explore", "compare", "arithmetic", "transformer", "search", "tradeoffs", "coordinates")
+#: A page's picture: the charts, images and HTML views (tokens) more than a line tall in the frame's
+#: picture container, from the top of the first to the bottom of the last (Compare's picture is a
+#: grid of panels). Before that frame existed, the first such element of the main area counted.
+PICTURE_ON_FIRST_SCREEN = """() => {
+    const main = document.querySelector("[data-testid='stMain']");
+    const frame = main.querySelector(".st-key-picture");
+    const visuals = [...(frame || main).querySelectorAll(
+            ".js-plotly-plot, [data-testid='stImage'] img, [data-testid='stHtml']")]
+        .map(e => e.getBoundingClientRect()).filter(box => box.height > 40);
+    if (!visuals.length) return {top: null, visible: 0};
+    const boxes = frame ? visuals : visuals.slice(0, 1);
+    const top = Math.min(...boxes.map(b => b.top)), bottom = Math.max(...boxes.map(b => b.bottom));
+    const visible = Math.max(0, Math.min(bottom, window.innerHeight) - Math.max(top, 0));
+    return {top: Math.round(top), visible: Math.round(visible)};
+}"""
+
+
+def picture_on_first_screen(page) -> dict:
+    """Where the page's picture starts (px from the window's top, None without one) and how many of its
+    pixels rows are visible without scrolling."""
+    return page.evaluate(PICTURE_ON_FIRST_SCREEN)

@@ -12,8 +12,9 @@ def open_page(page):
     wait_until_idle(page)
 
 
-def open_tab(page, name: str):
-    page.get_by_role("tab", name=name).click()
+def open_view(page, name: str):
+    """Switch the page's view (a segmented control beside the picture)."""
+    page.locator("[data-testid='stButtonGroup'] button", has_text=name).click()
     wait_until_idle(page)
 
 
@@ -38,14 +39,14 @@ def test_a_person_sees_tokens_context_and_attention(page):
     assert page.locator(".token-chips b").count() == 0  # the markup stayed text
     assert "[UNK]" in " ".join(page.locator(".token-chip").all_inner_texts())
 
-    open_tab(page, "2 · Context changes the vector")
+    open_view(page, "2 · Context")
     context = page.locator(".js-plotly-plot", has_text="bank · after layer 6")
     context.wait_for()
     assert context.locator(".legendtext", has_text="river").count() == 1
     assert context.locator(".legendtext", has_text="money").count() == 1
     assert context.locator("g.point, path.point").count() == 6
 
-    open_tab(page, "3 · Attention")
+    open_view(page, "3 · Attention")
     heatmap = page.locator(".js-plotly-plot", has_text="Layer 1, average of 12 heads")
     heatmap.wait_for()
     assert heatmap.locator(".heatmaplayer, image").count() >= 1
