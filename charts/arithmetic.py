@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from charts.labels import plain, short
+from charts.palette import NEUTRAL, OKABE_ITO
 from charts.scatter import scatter
 
-ROLE_COLOURS = {"a": "#1f77b4", "b": "#1f77b4", "c": "#d62728", "answer": "#d62728", "neighbour": "#9a9a9a"}
+#: a → b in the palette's blue, c → answer in its vermillion: a pair colour-blind readers tell apart.
+ROLE_COLOURS = {"a": OKABE_ITO[0], "b": OKABE_ITO[0], "c": OKABE_ITO[3], "answer": OKABE_ITO[3], "neighbour": NEUTRAL}
 #: Below this many items the heatmap also prints each value in its cell.
 CELL_TEXT_MAX_ITEMS = 20
 
@@ -88,12 +90,23 @@ def axes_chart(
     *,
     title: str | None = None,
     height: int = 600,
+    width: int | None = None,
+    font_scale: float = 1.0,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Words placed by their projections on two semantic axes, with readable axis titles and zero lines."""
-    figure = scatter(np.column_stack([x, y]), words, groups, title=title, height=height)
-    figure.update_xaxes(title=plain(x_label), showticklabels=True, zeroline=True, zerolinecolor="#bbbbbb")
-    figure.update_yaxes(title=plain(y_label), showticklabels=True, zeroline=True, zerolinecolor="#bbbbbb")
-    figure.update_layout(margin=dict(l=60, r=10, t=40 if title else 10, b=50))
+    """Words placed by their projections on two semantic axes, with readable axis titles and zero lines.
+
+    Labels are placed as ``charts.scatter.scatter_chart`` places them, with room kept for the axes' titles.
+    """
+    # Margins fixed (no automargin) so that the plot area is the one the labels were placed in.
+    margin = dict(l=round(60 * font_scale), r=10, t=round(40 * font_scale) if title else 10, b=round(50 * font_scale))
+    sizing = {} if width is None else {"width": width}
+    figure = scatter(np.column_stack([x, y]), words, groups, title=title, height=height, font_scale=font_scale,
+                     colours=colours, margin=margin, **sizing)
+    figure.update_xaxes(title=plain(x_label), showticklabels=True, zeroline=True, zerolinecolor="#bbbbbb",
+                        automargin=False)
+    figure.update_yaxes(title=plain(y_label), showticklabels=True, zeroline=True, zerolinecolor="#bbbbbb",
+                        automargin=False)
     return figure
 
 

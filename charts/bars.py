@@ -13,12 +13,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from charts.labels import plain
+from charts.palette import OKABE_ITO
 
 
 def similarity_spread_chart(counts: np.ndarray, height: int = 260) -> go.Figure:
     """Bars of pair counts over equal cosine similarity bins from -1 to 1."""
     edges = np.linspace(-1, 1, len(counts) + 1)
-    figure = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=edges[1] - edges[0],
+    figure = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=edges[1] - edges[0], marker_color=OKABE_ITO[0],
                               hovertemplate="cosine %{x:.2f}: %{y:,} pairs<extra></extra>"))
     figure.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), bargap=0.05,
                          xaxis=dict(title="cosine similarity", range=[-1, 1]), yaxis=dict(title="pairs of items"))
@@ -29,7 +30,7 @@ def neighbours_chart(neighbours: Sequence[tuple[str, float]]) -> go.Figure:
     """One horizontal bar per neighbour, nearest on top, labelled with its cosine similarity."""
     words = [plain(word) for word, _ in neighbours]
     scores = [float(score) for _, score in neighbours]
-    figure = go.Figure(go.Bar(x=scores, y=list(range(len(words))), orientation="h", customdata=words,
+    figure = go.Figure(go.Bar(x=scores, y=list(range(len(words))), orientation="h", customdata=words, marker_color=OKABE_ITO[0],
                               text=[f"{score:.3f}" for score in scores], textposition="inside",
                               hovertemplate="%{customdata}: %{x:.3f}<extra></extra>"))
     figure.update_layout(height=60 + 24 * len(words), margin=dict(l=10, r=10, t=10, b=40),

@@ -7,20 +7,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from charts.labels import plain
+from charts.palette import NO_GROUP, group_colours
 from charts.scatter import scatter
 
 PANEL_HEIGHT = 380
-NO_GROUP = "(no group)"  # what ``scatter`` calls items without a group
+#: Width in px a panel's labels are placed for: three panels side by side in the picture column.
+PANEL_WIDTH = 260
 
-
-def group_colours(groups: Sequence[str]) -> dict[str, str]:
-    """One colour per group, in order of first appearance, to use in every panel alike."""
-    palette = qualitative.Plotly + qualitative.D3 + qualitative.Set3
-    distinct = dict.fromkeys(group or NO_GROUP for group in groups)
-    return {group: palette[index % len(palette)] for index, group in enumerate(distinct)}
+__all__ = ["NO_GROUP", "PANEL_HEIGHT", "PANEL_WIDTH", "agreement_heatmap", "group_colours", "panel"]
 
 
 def panel(
@@ -32,24 +28,19 @@ def panel(
     highlight: Sequence[str] = (),
     title: str | None = None,
     height: int = PANEL_HEIGHT,
+    width: int = PANEL_WIDTH,
+    font_scale: float = 1.0,
 ) -> go.Figure:
-    """A small scatter for one method in a grid.
+    """A small scatter for one method in a grid, its legend below it.
 
-    ``scatter`` colours groups by their order within one chart, so a panel
-    missing a group would shift every colour; ``colours`` (from
-    ``group_colours`` over the whole list) keeps a group's colour the same in
-    every panel.
+    A panel missing a group would shift every colour if each chart numbered its own groups;
+    ``colours`` (from ``group_colours`` over the whole list) keeps a group's colour the same in
+    every panel. Labels are placed for a panel ``width`` px wide (see ``charts.scatter.scatter_chart``).
     """
-    figure = scatter(coords, labels, groups, highlight=highlight, title=title, height=height)
-    colour_of_trace = {plain(group): colour for group, colour in colours.items()}
-    for trace in figure.data:
-        trace.marker.color = colour_of_trace.get(trace.name, trace.marker.color)
-    figure.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.02, x=0, title=None, font=dict(size=10)),
-        margin=dict(l=5, r=5, t=40 if title else 5, b=5),
-        title_font=dict(size=14),
-    )
-    return figure
+    figure = scatter(coords, labels, groups, highlight=highlight, title=title, height=height, width=width,
+                     font_scale=font_scale, colours=colours, legend_below=True,
+                     margin=dict(l=5, r=5, t=round(40 * font_scale) if title else 5, b=5))
+    return figure.update_layout(title_font=dict(size=round(14 * font_scale)))  # the title sits in the top margin
 
 
 def agreement_heatmap(matrix: pd.DataFrame, titles: Mapping[str, str] | None = None) -> go.Figure:

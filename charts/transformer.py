@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from charts.labels import plain, short
+from charts.palette import NEUTRAL, OKABE_ITO, PALETTE, colour
 
 #: Above this many tokens, heatmap and bar axes label every n-th token only, or they overlap.
 MAX_TICK_LABELS = 60
@@ -107,7 +107,6 @@ def context_scatter(
     coords = np.asarray(coords, dtype=float)
     if not (len(coords) == len(sentences) == len(groups) == len(numbers)):
         raise ValueError("coords, sentences, groups and numbers must have the same length.")
-    palette = qualitative.Plotly + qualitative.D3
     figure = go.Figure()
     for index, group in enumerate(dict.fromkeys(groups)):
         rows = [i for i, g in enumerate(groups) if g == group]
@@ -121,7 +120,7 @@ def context_scatter(
                 textposition="top center",
                 customdata=[_hover(sentences[i]) for i in rows],
                 hovertemplate="%{customdata}<extra>" + short(group) + "</extra>",
-                marker=dict(size=12, color=palette[index % len(palette)]),
+                marker=dict(size=12, color=colour(index)),
             )
         )
     axis = dict(showticklabels=False, title="", zeroline=False)
@@ -144,8 +143,9 @@ def sense_similarity_chart(table: pd.DataFrame, current_layer: int | None = None
             go.Scatter(x=table["layer"], y=table[column], mode="lines+markers", name=column, line=dict(dash=dash))
         )
     if current_layer is not None:
-        figure.add_vline(x=current_layer, line=dict(color="#999", dash="dot"))
+        figure.add_vline(x=current_layer, line=dict(color=NEUTRAL, dash="dot"))
     figure.update_layout(
+        colorway=list(PALETTE),
         height=height,
         xaxis=dict(title="layer (0 = input embeddings)", dtick=1),
         yaxis=dict(title="mean cosine similarity"),
@@ -203,7 +203,7 @@ def attention_bars(row: np.ndarray, labels: Sequence[str], query: int, *, title:
     row = np.asarray(row, dtype=float)
     if len(row) != len(labels):
         raise ValueError("row and labels must have the same length.")
-    colours = ["#d62728" if i == query else "#1f77b4" for i in range(len(labels))]
+    colours = [OKABE_ITO[3] if i == query else OKABE_ITO[0] for i in range(len(labels))]
     names = [plain(label) for label in labels]
     figure = go.Figure(
         go.Bar(

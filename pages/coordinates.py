@@ -1,48 +1,97 @@
 """Your coordinates: a projection made elsewhere (x, y and optional z per word), drawn as it is."""
 
+import numpy as np
 import streamlit as st
 
 import vectorfiles
-from charts.scatter import scatter_chart
+from charts.presentation import SCALE
+from charts.scatter import DENSITY_FROM, DENSITY_MARKERS, MAX_3D_POINTS, scatter_chart
 from ui.display import show_chart
 from ui.exports import export_buttons
-from ui.frame import ensure_app_frame
+from ui.frame import page_frame, picture_height
 from ui.session_cache import remembered
+from ui.view_state import presentation_mode
 
-ensure_app_frame()
-
-st.title("Draw your own coordinates")
-st.caption(
+EXAMPLE_NAME = "example-digits-pca.csv"
+FORMAT = (
     "A CSV or TSV file with a header row: columns x, y and optionally z, a word (or label, text, item) column, "
-    "and any others to colour by. Nothing is embedded or projected here: the points are drawn where the file "
-    "puts them, so a projection of millions of points made elsewhere can be explored here. The file stays in "
-    "your session."
+    "and any others to colour by. Every chart's “Coordinates (CSV)” download in this app is such a file."
 )
-upload = st.file_uploader("Coordinates file", type=["csv", "tsv", "txt"], key="coordinates_upload")
+
+
+@st.cache_data(show_spinner=False)
+def example_file() -> bytes:
+    """A coordinates file made elsewhere: scikit-learn's 1,797 handwritten digits (8 x 8 pixels), by PCA."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    pixels = digits.data - digits.data.mean(axis=0)
+    coords = pixels @ np.linalg.svd(pixels, full_matrices=False)[2][:2].T
+    names = [f"{digit} (image {index})" for index, digit in enumerate(digits.target)]
+    return vectorfiles.to_coordinates_csv(names, coords, [f"digit {digit}" for digit in digits.target])
+
+
+frame = page_frame(
+    "Draw your own coordinates",
+    about=f"{FORMAT} Nothing is embedded or projected here: the points are drawn where the file puts them, up to "
+    f"{vectorfiles.MAX_COORDINATE_ROWS:,} of them, so a projection made elsewhere can be explored here. The file "
+    "stays in your session.",
+)
+with frame.controls:
+    upload = st.file_uploader("Coordinates file", type=["csv", "tsv", "txt"], key="coordinates_upload",
+                              help=f"{FORMAT} Up to {vectorfiles.MAX_COORDINATE_ROWS:,} points.")
 if upload is None:
-    st.info("Choose a file. Every chart's “Coordinates (CSV)” download in this app is such a file.")
-    st.stop()
+    name, data = EXAMPLE_NAME, example_file()
+    frame.notes.info("An example until you choose a file: 1,797 handwritten digits placed by a PCA of their "
+                     f"pixels, coloured by digit. {FORMAT}")
+else:
+    name, data = upload.name, None
 try:
-    points = remembered("coordinates", (upload.file_id,),
-                        lambda: vectorfiles.read_coordinates(upload.getvalue(), upload.name))
+    if upload is None:
+        points = vectorfiles.read_coordinates(data, name)
+    else:
+        with frame.picture, st.spinner(f"Reading {name}…"):
+            points = remembered("coordinates", (upload.file_id,),
+                                lambda: vectorfiles.read_coordinates(upload.getvalue(), upload.name))
 except vectorfiles.VectorFileError as error:
-    st.error(str(error))
+    frame.picture.error(str(error))
+    frame.notes.caption(FORMAT)
     st.stop()
-for note in points.notes:
-    st.info(note)
 
 columns = [] if points.metadata is None else [str(column) for column in points.metadata.columns]
-left, right = st.columns(2)
-colour = left.selectbox("Colour by", [None, *columns], format_func=lambda c: c or "(nothing)", key="coordinates_colour")
-found = right.text_input("Find a word", key="coordinates_find", placeholder="Type a word of the file").strip()
-if found and found not in points.words:
-    st.warning("That word is not in the file.")
-    found = ""
+with frame.controls:
+    # A file with one column besides the word and coordinates (this app's downloads: "group") is coloured by it.
+    colour = st.selectbox("Colour by", [None, *columns], index=1 if len(columns) == 1 else 0,
+                          format_func=lambda c: c or "(nothing)", key="coordinates_colour")
+    found = st.text_input("Find a word", key="coordinates_find", placeholder="A word of the file",
+                          help="Highlights the word, labels it and centres the chart on it.").strip()
+    if found and found not in points.words:
+        st.warning("That word is not in the file.")
+        found = ""
 groups = [""] * len(points) if colour is None else points.metadata[colour].fillna("").astype(str).tolist()
-chart = scatter_chart(points.coords, points.words, groups, highlight=[found] if found else [],
-                      centre_on=found or None, title=f"{upload.name} · {points.coords.shape[1]}D")
-show_chart(chart.figure, key="coordinates_chart")
-if chart.note():
-    st.caption(chart.note())
-st.caption(f"{len(points):,} points, drawn at the file's own coordinates.")
-export_buttons("coordinates", upload.name.rsplit(".", 1)[0], points.words, groups, points.coords, chart.figure)
+
+with frame.picture, st.spinner(f"Drawing {len(points):,} points…"):
+    chart = scatter_chart(points.coords, points.words, groups, highlight=[found] if found else [],
+                          centre_on=found or None, title=f"{name} · {points.coords.shape[1]}D",
+                          height=picture_height(), font_scale=SCALE if presentation_mode() else 1.0)
+    show_chart(chart.figure, key="coordinates_chart")
+with frame.notes:
+    if chart.note():
+        st.caption(chart.note())
+    st.caption(f"{len(points):,} points, drawn at the file's own coordinates.")
+    for note in points.notes:
+        st.caption(note)
+with frame.controls:
+    export_buttons("coordinates", name.rsplit(".", 1)[0], points.words, groups, points.coords, chart.figure)
+
+st.markdown(
+    f"**Large files.** Up to {DENSITY_FROM:,} points are all drawn as markers. Above that the chart shows their "
+    f"density in grey with a random sample of {DENSITY_MARKERS:,} markers on top (plus the word found and the "
+    "labelled ones): hover and Find reach those markers, and the density shows every point. A 3-D file draws "
+    f"a random {MAX_3D_POINTS:,} of its points. Files hold at most {vectorfiles.MAX_COORDINATE_ROWS:,} points "
+    f"and {vectorfiles.COORDINATE_LIMITS.max_bytes / 2**20:,.0f} MB."
+)
+if upload is None:
+    text = data.decode()
+    st.caption("The start of the example file (the Download menu beside the chart has all of it):")
+    st.code(text[: text.index("\n", 300)] + "\n…", language=None)
