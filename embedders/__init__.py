@@ -17,7 +17,7 @@ import threading
 from embedders.base import Embedder, EmbeddingResult, Progress, no_progress
 from embedders.corpus import Corpus
 
-__all__ = ["Corpus", "EmbeddingResult", "Embedder", "Progress", "available", "get", "no_progress", "title"]
+__all__ = ["Corpus", "EmbeddingResult", "Embedder", "Progress", "available", "get", "is_shared", "no_progress", "title"]
 
 #: method name -> (module, class name, display title)
 _REGISTRY: dict[str, tuple[str, str, str]] = {
@@ -64,6 +64,21 @@ def get(name: str, corpus: Corpus | None = None) -> Embedder:
             _instances[key] = embedder_class(corpus) if corpus else embedder_class()
             _forget_old_custom_corpus_embedders()
         return _instances[key]
+
+
+def is_shared(embedder: Embedder) -> bool:
+    """Whether what ``embedder`` computes may be kept where other users can reach it: on disk in the cache
+    folder, or in a cache shared between sessions (``st.cache_resource``).
+
+    The rule of the whole app, in one place: only a shared model qualifies, the registry's own instance of a
+    method, trained (for the methods that learn from text) on the bundled corpus. Everything else is one
+    session's own data and stays in that session: an uploaded vectors file (not in the registry), a method
+    trained on the user's own corpus (registered under that corpus), an embedder made outside the registry.
+    What is computed from a shared model may still be the user's own (a typed list, an upload's words):
+    callers check their data too.
+    """
+    with _instances_lock:
+        return _instances.get((embedder.name, None)) is embedder
 
 
 def _forget_old_custom_corpus_embedders() -> None:

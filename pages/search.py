@@ -4,87 +4,93 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import embedders
 from charts.scatter import add_query_marker, scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from retrieval.rag import map_with_query, matches, rag_prompt
 from ui.display import progress_bar, show_chart
 from ui.embedded import embedded_list
-from ui.frame import ensure_app_frame
+from ui.frame import page_frame
 from ui.methods import load_embedder, method_picker
 from ui.session_cache import fingerprint, remembered
-from ui.sidebar import current_corpus, current_word_list
-from ui.uploads import uploaded_methods
+from ui.sidebar import current_word_list
 from wordlists import looks_like_sentences
 
-ensure_app_frame()
-
-st.title("Similarity search")
-st.caption(
-    "The retrieval step of retrieval-augmented generation (RAG): the query becomes a vector, and the "
-    "vectors most similar to it (cosine, original space) are looked up in a vector store. A real store "
-    "uses an index such as HNSW, which walks a graph instead of comparing with every vector: far faster, "
-    "at the price of missing a few neighbours. Compare both here."
-)
-method = method_picker(key="search_method")
-embedder = load_embedder(method)
-if embedder is None:
-    st.stop()
+frame = page_frame(
+    "Similarity search",
+    about="The retrieval step of retrieval-augmented generation (RAG): the query becomes a vector, and the "
+          "vectors most similar to it (cosine, original space) are looked up in a vector store. A real store "
+          "uses an index such as HNSW, which walks a graph instead of comparing with every vector: far faster, "
+          "at the price of missing a few neighbours. Choose HNSW to compare both.")
 word_list = current_word_list()
+with frame.controls:
+    method = method_picker(key="search_method")
+with frame.picture:
+    embedder = load_embedder(method)
+    if embedder is None:
+        st.stop()
 scopes = {"list": f"Your list ({len(word_list):,} items, from the sidebar)"}
 if embedder.has_vocabulary and not looks_like_sentences(word_list.items):
     scopes = {"vocabulary": f"All {embedder.vocabulary_size():,} words of {embedder.title}", **scopes}
-scope = st.radio("Search over", list(scopes), format_func=scopes.get, horizontal=True, key="search_scope",
-                 help="Choose the Wikipedia passages or the sentences preset in the sidebar, or type or upload "
-                      "your own sentences there, to search them.")
-
-query_column, k_column = st.columns([3, 1])
-query = query_column.text_input("Query", value="king", key="search_query", max_chars=1000).strip()
-k = k_column.slider("Results (k)", 1, 50, 10, key="search_k")
-kind = st.radio("Search", list(INDEX_KINDS), format_func=INDEX_KINDS.get, horizontal=True, key="search_kind")
-settings, depth = IndexSettings("exact"), 64
-if kind == "hnsw":
-    left, middle, right = st.columns(3)
-    links = left.select_slider("M (links per node)", [8, 16, 32, 48], value=16, key="search_links",
-                               help="More links: better recall, a larger index, a slower build.")
-    build_depth = middle.select_slider("efConstruction", [20, 40, 80, 160], value=40, key="search_build_depth",
-                                       help="Candidates kept while building: better graph, slower build.")
-    depth = right.select_slider("efSearch", [8, 16, 32, 64, 128, 256, 512], value=64, key="search_depth",
-                                help="Candidates kept while searching: better recall, slower queries.")
-    settings = IndexSettings("hnsw", links, build_depth)
+with frame.controls:
+    scope = st.radio("Search over", list(scopes), format_func=scopes.get, key="search_scope",
+                     help="Choose the Wikipedia passages or the sentences preset in the sidebar, or type or upload "
+                          "your own sentences there, to search them.")
+    query = st.text_input("Query", value="king", key="search_query", max_chars=1000).strip()
+    k = st.slider("Results (k)", 1, 50, 10, key="search_k")
+    if st.session_state.get("search_kind") not in INDEX_KINDS:
+        st.session_state["search_kind"] = "exact"  # through the session, so that a link may set it first
+    kind = st.segmented_control("Search", list(INDEX_KINDS), format_func=lambda name: INDEX_KINDS[name].split(" (")[0],
+                                required=True, key="search_kind",
+                                help="Exact compares the query with every vector. HNSW walks a graph of the vectors "
+                                     "instead: the page then compares what it finds with exact search.")
+    settings, depth = IndexSettings("exact"), 64
+    if kind == "hnsw":
+        with st.popover("HNSW settings", width="stretch"):
+            links = st.select_slider("M (links per node)", [8, 16, 32, 48], value=16, key="search_links",
+                                     help="More links: better recall, a larger index, a slower build.")
+            build_depth = st.select_slider("efConstruction", [20, 40, 80, 160], value=40, key="search_build_depth",
+                                           help="Candidates kept while building: better graph, slower build.")
+            depth = st.select_slider("efSearch", [8, 16, 32, 64, 128, 256, 512], value=64, key="search_depth",
+                                     help="Candidates kept while searching: better recall, slower queries.")
+        settings = IndexSettings("hnsw", links, build_depth)
+        st.caption(f"M {links}, efConstruction {build_depth}, efSearch {depth}.")
 if not query:
-    st.info("Type a query.")
+    frame.picture.info("Type a query.")
     st.stop()
 
 # What is searched: the method's vocabulary, or the list's items embedded by the method.
-if scope == "vocabulary":
-    labels, groups = embedder.keyed_vectors.index_to_key, None
-    vectors = embedder.keyed_vectors.vectors
-    query_key = embedder.key(query)
-    if query_key not in embedder.keyed_vectors.key_to_index:
-        st.warning(f"{embedder.title} has no vector for “{query}”." +
-                   (" Search your list for a sentence." if " " in query else ""))
-        st.stop()
-    query_vector, skip_row = embedder.keyed_vectors.get_vector(query_key), embedder.keyed_vectors.key_to_index[query_key]
-else:
-    embedded = embedded_list(method, word_list, brief=True)
-    if embedded is None:
-        st.stop()
-    labels, groups, vectors = embedded.items, embedded.groups, embedded.vectors
-    query_result = (embedder.embed_sentences if embedded.result.sentences else embedder.embed)([query])
-    if not query_result.words:
-        st.warning(f"None of the query's words has a {embedder.title} vector, so there is nothing to compare it "
-                   "with. Try other words, or MiniLM, which reads any text.")
-        st.stop()
-    query_vector, skip_row = query_result.vectors[0], None
-    if query_vector.shape[0] != vectors.shape[1]:
-        st.info(f"{embedder.title} gives a new query an axis of its own: it is equally far from every item "
-                "(similarity 0), so there is nothing to search. That is why one-hot cannot retrieve anything.")
-        st.stop()
+with frame.picture:
+    if scope == "vocabulary":
+        labels, groups = embedder.keyed_vectors.index_to_key, None
+        vectors = embedder.keyed_vectors.vectors
+        query_key = embedder.key(query)
+        if query_key not in embedder.keyed_vectors.key_to_index:
+            st.warning(f"{embedder.title} has no vector for “{query}”." +
+                       (" Search your list for a sentence." if " " in query else ""))
+            st.stop()
+        query_vector = embedder.keyed_vectors.get_vector(query_key)
+        skip_row = embedder.keyed_vectors.key_to_index[query_key]
+    else:
+        embedded = embedded_list(method, word_list, brief=True, notes=frame.notes)
+        if embedded is None:
+            st.stop()
+        labels, groups, vectors = embedded.items, embedded.groups, embedded.vectors
+        query_result = (embedder.embed_sentences if embedded.result.sentences else embedder.embed)([query])
+        if not query_result.words:
+            st.warning(f"None of the query's words has a {embedder.title} vector, so there is nothing to compare it "
+                       "with. Try other words, or MiniLM, which reads any text.")
+            st.stop()
+        query_vector, skip_row = query_result.vectors[0], None
+        if query_vector.shape[0] != vectors.shape[1]:
+            st.info(f"{embedder.title} gives a new query an axis of its own: it is equally far from every item "
+                    "(similarity 0), so there is nothing to search. That is why one-hot cannot retrieve anything.")
+            st.stop()
 
-# Vectors from the user's own file, corpus or list are theirs: their index stays in the session, never on disk.
-shared = method not in uploaded_methods() and not (embedder.uses_corpus and current_corpus() is not None) and (
-    scope == "vocabulary" or word_list.preset is not None)
+# A shared model's vocabulary or a bundled preset may have its index saved for everyone; vectors from the
+# user's own file, corpus or list are theirs: their index stays in the session, never on disk.
+shared = embedders.is_shared(embedder) and (scope == "vocabulary" or word_list.preset is not None)
 index_name = method if scope == "vocabulary" else f"{method}-{word_list.preset}-{fingerprint(vectors)[:12]}"
 
 
@@ -99,34 +105,18 @@ def index_for(index_settings: IndexSettings) -> VectorIndex:
                                lambda: VectorIndex.build(vectors, index_settings, report))
     remove()
     if index.note:
-        st.info(index.note)
+        frame.notes.info(index.note)
     return index
 
 
-exact_result = index_for(IndexSettings("exact")).search(query_vector, k + 1)
-chosen_result = exact_result if kind == "exact" else index_for(settings).search(query_vector, k + 1, depth)
+with frame.picture:
+    exact_result = index_for(IndexSettings("exact")).search(query_vector, k + 1)
+    chosen_result = exact_result if kind == "exact" else index_for(settings).search(query_vector, k + 1, depth)
 found, truth = matches(chosen_result, k, skip_row), matches(exact_result, k, skip_row)
 found_rows = {m.row for m in found}
-
-
-def table(rows) -> pd.DataFrame:
-    frame = pd.DataFrame({"rank": [m.rank for m in rows], "item": [labels[m.row] for m in rows],
-                          "cosine similarity": [m.similarity for m in rows]})
-    return frame.assign(group=[groups[m.row] for m in rows]) if groups and any(groups) else frame
-
-
-recall = recall_at_k(np.array([[m.row for m in found]]), np.array([[m.row for m in truth]]))
-left, right = st.columns(2)
-left.subheader(INDEX_KINDS[kind].split(" (")[0])
-left.caption(f"{chosen_result.seconds_per_query * 1000:.2f} ms for this query over {len(vectors):,} vectors.")
-left.dataframe(table(found), hide_index=True, width="stretch", key="search_results")
-right.subheader("Exact, for comparison")
-right.caption(f"{exact_result.seconds_per_query * 1000:.2f} ms. Recall@{k} of the search on the left: {recall:.0%} "
-              f"(the share of the exact top {k} it found).")
-right.dataframe(table(truth).assign(missed=[m.row not in found_rows for m in truth]), hide_index=True, width="stretch")
-
-# The query on the map, among what was found.
 missed = [m.row for m in truth if m.row not in found_rows]
+
+# The picture: the query on the map, among what was found (and what the index missed).
 if scope == "vocabulary":  # 400,000 words make no map: the results and the query alone, PCA of their vectors
     shown = [m.row for m in found] + missed
     coords = run_projection(np.vstack([vectors[shown], query_vector[None, :]]), "pca", 2).coords
@@ -138,11 +128,36 @@ else:  # every item, with the query placed by the same PCA
 status = {m.row: "found" for m in found} | {row: "missed by the index" for row in missed}
 chart = scatter_chart(coords, [labels[i] for i in shown], [status.get(i, "not found") for i in shown],
                       highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · PCA")
-show_chart(add_query_marker(chart.figure, query_point, query), key="search_map")
-st.caption("The star is the query, placed by the same PCA as the items. The map only approximates: the search "
-           "itself compares the original vectors.")
+with frame.picture:
+    show_chart(add_query_marker(chart.figure, query_point, query), key="search_map", picture=True)
 
-with st.expander("The prompt a language model would receive", expanded=scope == "list"):
+
+def table(rows) -> pd.DataFrame:
+    shown = pd.DataFrame({"rank": [m.rank for m in rows], "item": [labels[m.row] for m in rows],
+                          "cosine similarity": [m.similarity for m in rows]})
+    return shown.assign(group=[groups[m.row] for m in rows]) if groups and any(groups) else shown
+
+
+with frame.notes:
+    st.caption("The star is the query, placed by the same PCA as the items. The map only approximates: the search "
+               "itself compares the original vectors.")
+    if kind == "exact":  # exact search is its own reference: one table
+        st.caption(f"Exact search: {exact_result.seconds_per_query * 1000:.2f} ms for this query over "
+                   f"{len(vectors):,} vectors.")
+        st.dataframe(table(found), hide_index=True, width="stretch", key="search_results")
+    else:
+        recall = recall_at_k(np.array([[m.row for m in found]]), np.array([[m.row for m in truth]]))
+        left, right = st.columns(2)
+        left.markdown("**HNSW**")
+        left.caption(f"{chosen_result.seconds_per_query * 1000:.2f} ms for this query over {len(vectors):,} vectors.")
+        left.dataframe(table(found), hide_index=True, width="stretch", key="search_results")
+        right.markdown("**Exact, for comparison**")
+        right.caption(f"{exact_result.seconds_per_query * 1000:.2f} ms. Recall@{k} of HNSW: {recall:.0%} (the share "
+                      f"of the exact top {k} it found).")
+        right.dataframe(table(truth).assign(missed=[m.row not in found_rows for m in truth]), hide_index=True,
+                        width="stretch", key="search_exact_results")
+
+with frame.below, st.expander("The prompt a language model would receive", expanded=scope == "list"):
     st.caption("No language model runs here. In RAG, the items found are pasted into the model's prompt as "
                "context, and the model answers from them: retrieval decides what it gets to read.")
     st.code(rag_prompt(query, [labels[m.row] for m in found]), language=None, wrap_lines=True)

@@ -1,73 +1,290 @@
-"""What precision costs: every method's cost and quality, one method stored smaller, and what an index buys."""
+"""What precision costs: one method stored smaller, what an index buys, and every method's cost and quality.
 
+The page opens on the last measurements taken on this machine (``tradeoffs.store``); a machine that
+never measured starts the cheapest by itself, and offers the others with their expected time.
+"""
+
+import math
+
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import embedders
-import wordlists
+from charts.labels import ASSUMED_WIDTH, legend_size, marker_boxes, place_labels, plot_area, screen_of
+from charts.presentation import BASE_FONT, SCALE, enlarged
 from charts.tradeoffs import quality_against_size, recall_against_time
-from embedders.stored import stored_embedding
-from retrieval import IndexSettings, efsearch_sweep, exact_ms_per_query, shared_index
-from tradeoffs import compression_table
-from tradeoffs.compression import RECALL_K, RECALL_QUERIES
-from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_cost, measure_quality, spearman
+from retrieval import IndexSettings, shared_index
+from settings import cache_dir
+from tradeoffs import compression_table, store
+from tradeoffs.compression import RECALL_K, RECALL_QUERIES, short_name
+from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_method, spearman
+from tradeoffs.store import COMPRESSION, METHOD, SWEEP, Found, Stored, day, duration
 from ui.display import load_with_progress, progress_bar, show_chart
-from ui.frame import ensure_app_frame
-from ui.methods import vocabulary_method_picker
-from ui.session_cache import remembered
+from ui.frame import page_frame, picture_height
+from ui.methods import load_embedder, method_picker
 from ui.sidebar import current_corpus
-from ui.uploads import uploaded_methods
-
-ensure_app_frame()
+from ui.view_state import presentation_mode
 
 SIZES = [10_000, 50_000, 100_000, None]
 QUALITY = "WordSim-353 Spearman"
+PICTURES = {COMPRESSION: "Stored smaller", SWEEP: "An index"}
+#: A measurement expected to take less than this starts by itself when the picture asks for it.
+AUTOMATIC_SECONDS = 5.0
+INDEX_SETTINGS = IndexSettings("hnsw")
+#: Measurements of a user's own vectors (upload, own corpus): in this session only, never on disk.
+PRIVATE_KEY = "tradeoffs_private_measurements"
+PRIVATE_ENTRIES = 16
+
+frame = page_frame(
+    "What precision costs",
+    about="Richer embeddings cost more memory and time; compression and indexes buy speed and memory back with "
+          "a little precision. Every number on this page is measured on this machine, and kept: the page opens "
+          "on the last measurements taken here.")
+
+with frame.controls:
+    method = method_picker(key="tradeoffs_method")
+with frame.picture:
+    embedder = load_embedder(method)
+    if embedder is None:
+        st.stop()
+    if not embedder.has_vocabulary:
+        st.info(f"{embedder.title} has no vocabulary of its own to compress: choose GloVe, Word2Vec, FastText or "
+                "your own vectors.")
+        st.stop()
+vectors, words = embedder.keyed_vectors.vectors, embedder.keyed_vectors.index_to_key
+with frame.controls:
+    size = st.select_slider("Words", SIZES, value=SIZES[0], key="tradeoffs_size",
+                            format_func=lambda n: f"all {len(vectors):,}" if n is None or n >= len(vectors)
+                            else f"the first {n:,}",
+                            help="More words: a harder search, and slower to measure.")
+subset, subset_words = vectors[:size], words[:size]
+
+# Shared models' measurements go to the cache folder for every later visit; a user's own stay in the session.
+shared = embedders.is_shared(embedder)
+folder = cache_dir()
+corpus = current_corpus()
+selection = (method, corpus.fingerprint if corpus else None, len(subset))
+keys = st.session_state.setdefault("tradeoffs_keys", {})
+if selection not in keys:  # hashing all of GloVe takes a moment: once per session and selection
+    keys.clear()
+    keys[selection] = {COMPRESSION: store.compression_key(method, subset, subset_words),
+                       SWEEP: store.sweep_key(method, subset, INDEX_SETTINGS)}
+key = keys[selection]
 
 
-@st.cache_resource
-def server_measurements() -> dict[str, tuple[MethodCost, MethodQuality]]:
-    """Each registered method's measurements, once per server: they describe shared models, not a user's data."""
-    return {}
+def stored(kind: str, fingerprint: str, is_shared: bool = True) -> Found:
+    if is_shared:
+        return store.load(folder, kind, fingerprint)
+    return Found(st.session_state.get(PRIVATE_KEY, {}).get((kind, fingerprint)))
 
 
-def measure_every_method() -> list[tuple[MethodCost, MethodQuality]]:
-    """Cost and quality of every registered method, measured now or earlier on this server, with progress."""
-    measured = server_measurements()
-    passages = wordlists.load_preset(wordlists.PASSAGES_PRESET, lowercase=True)
+def keep(kind: str, fingerprint: str, measurement: Stored, is_shared: bool = True) -> None:
+    if is_shared:
+        store.save(folder, kind, fingerprint, measurement)
+        return
+    private = st.session_state.setdefault(PRIVATE_KEY, {})
+    private[(kind, fingerprint)] = measurement
+    while len(private) > PRIVATE_ENTRIES:
+        private.pop(next(iter(private)))
+
+
+def expected(kind: str) -> float:
+    return store.expected_seconds(folder, kind, len(subset))
+
+
+found = {kind: stored(kind, key[kind], shared) for kind in PICTURES}
+registered = embedders.available()
+methods_found = {name: stored(METHOD, store.method_key(name)) for name in registered}
+
+with frame.controls:
+    if st.session_state.get("tradeoffs_picture") not in PICTURES:
+        # First visit: the main picture when it is stored here (or quick to measure), else the index's, which
+        # is stored or the cheapest measurement that draws a chart (about a second for 10,000 words).
+        cheap = expected(COMPRESSION) <= AUTOMATIC_SECONDS and not found[SWEEP].stored
+        st.session_state["tradeoffs_picture"] = COMPRESSION if found[COMPRESSION].stored or cheap else SWEEP
+    picture = st.radio("Picture", list(PICTURES), format_func=PICTURES.get, key="tradeoffs_picture",
+                       help="Stored smaller: what each way of storing the vectors in fewer bytes keeps of their "
+                            "neighbours and of their agreement with people. An index: how much faster HNSW finds "
+                            "neighbours than exact search, and how many it misses.")
+    measurement = found[picture].stored
+    automatic = measurement is None and expected(picture) <= AUTOMATIC_SECONDS  # measured below, by itself
+    status = st.container()  # when and where the picture was measured, once it is
+    again = st.button(f"Measure again (about {duration(expected(picture))})" if measurement or automatic else
+                      f"Measure (about {duration(expected(picture))})", key="tradeoffs_measure",
+                      type="secondary" if measurement or automatic else "primary", width="stretch")
+with frame.notes:
+    if found[picture].note:
+        st.info(found[picture].note)
+    if not shared:
+        st.caption("Your own vectors: their measurements stay in this session and are never written to disk.")
+
+
+def measure_compression(report) -> Stored:
+    return store.measure(lambda: compression_table(subset, words=subset_words, progress=report), len(subset))
+
+
+def measure_sweep(report) -> Stored:
+    def run():
+        index = None
+        if shared and size is None:  # the whole vocabulary: the index Similarity search builds and saves
+            index = shared_index(method, vectors, INDEX_SETTINGS, report)
+        return store.sweep(subset, INDEX_SETTINGS, index=index, progress=report)
+    return store.measure(run, len(subset))
+
+
+def readable(figure: go.Figure) -> go.Figure:
+    """``figure`` as the page's picture: as tall as the frame's, enlarged when presenting, its axes fitted to
+    its points, and only the labels that cross no other (``charts.labels.place_labels``, in the order drawn;
+    hover and the table below name every point). The charts' own builders place no labels."""
+    if presentation_mode():
+        figure = enlarged(figure)
+        figure.update_layout(meta={"font_scale": SCALE})  # so that show_chart does not enlarge it twice
+    height = picture_height()
+    figure.update_layout(height=height)
+    log_x = figure.layout.xaxis.type == "log"
+    owners, xy, texts, sizes = [], [], [], []
+    for number, trace in enumerate(figure.data):
+        for row, (x, y, text) in enumerate(zip(trace.x, trace.y, () if trace.text is None else trace.text)):
+            owners.append((number, row))
+            xy.append((math.log10(x) if log_x else x, y))
+            texts.append(str(text))
+            sizes.append(trace.marker.size if isinstance(trace.marker.size, (int, float)) else 6)
+    if not xy:
+        return figure
+    xy = np.array(xy, dtype=float)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    pad = 0.08 * (high - low) + [0.1, 0.02]
+    x_range, y_range = [low[0] - pad[0], high[0] + pad[0]], [low[1] - pad[1], high[1] + pad[1]]
+    figure.update_xaxes(range=x_range)  # a log axis takes its range in powers of ten
+    figure.update_yaxes(range=y_range)
+    font = float(figure.layout.font.size or BASE_FONT)
+    below = figure.layout.legend.orientation == "h"
+    names = [trace.name for trace in figure.data if trace.name]
+    margin = {side: getattr(figure.layout.margin, side) or 0 for side in "lrtb"}
+    margin["l"] += 5 * font  # the y axis's title and ticks, which Plotly adds to the margin
+    margin["b"] += 3.5 * font
+    area = plot_area(ASSUMED_WIDTH, height, margin, legend_size(names, font, below, ASSUMED_WIDTH))
+    anchors = screen_of(x_range, y_range, area, equal_aspect=False).points(xy)
+    big = 1e5  # outside the plot area: a label there would be cut off or cover the axes
+    outside = np.array([[-big, -big, 0, big], [area[0], -big, big, big], [-big, -big, big, 0], [-big, area[1], big, big]])
+    markers = marker_boxes(anchors, np.array(sizes, dtype=float))  # a few points: no label covers any of them
+    chosen, positions = place_labels(anchors, texts, float(figure.data[0].textfont.size or font),
+                                     np.array(sizes, dtype=float), obstacles=np.vstack([outside, markers]))
+    shown = {owners[index]: position for index, position in zip(chosen, positions)}
+    for number, trace in enumerate(figure.data):
+        if trace.text is None:
+            continue
+        rows = range(len(trace.text))
+        trace.update(hovertext=list(trace.text) if trace.hovertemplate is None else None,
+                     text=[text if (number, row) in shown else "" for row, text in zip(rows, trace.text)],
+                     textposition=[shown.get((number, row), "top center") for row in rows], cliponaxis=False)
+    return figure
+
+
+def methods_points() -> pd.DataFrame:
+    rows = [found.stored.value for found in methods_found.values() if found.stored]
+    return pd.DataFrame([{"name": cost.title, "kind": "methods at full precision", "bytes per vector":
+                          cost.bytes_per_word, QUALITY: spearman(quality, "WordSim-353")} for cost, quality in rows])
+
+
+def compression_frame(table) -> pd.DataFrame:
+    return pd.DataFrame([{"stored as": c.name, "bytes per vector": c.bytes_per_vector,
+                          "MB in all": c.bytes_per_vector * len(subset) / 2**20, f"recall@{RECALL_K}": c.recall,
+                          **{f"{s.test_set} Spearman": s.spearman for s in c.word_pairs},
+                          "seconds to build and search": c.seconds} for c in table])
+
+
+with frame.picture:
+    if measurement is None and not again and not automatic:
+        methods = methods_points()
+        if picture == COMPRESSION and not methods.empty:  # the methods measured so far, while this waits
+            show_chart(readable(quality_against_size(methods, QUALITY)), key="tradeoffs_quality_chart")
+        st.info(f"{PICTURES[picture]}: not measured on this machine yet for {len(subset):,} words of "
+                f"{embedder.title}. **Measure** takes about {duration(expected(picture))} here.")
+    else:
+        if measurement is None or again:
+            report, remove = progress_bar()
+            measurement = (measure_compression if picture == COMPRESSION else measure_sweep)(report)
+            remove()
+            keep(picture, key[picture], measurement, shared)
+        if picture == COMPRESSION:
+            table = compression_frame(measurement.value)
+            points = pd.concat([table.assign(name=table["stored as"].map(short_name),
+                                             kind=f"{embedder.title}, stored smaller"), methods_points()])
+            show_chart(readable(quality_against_size(points, QUALITY)), key="tradeoffs_quality_chart")
+        else:
+            sweep, exact_ms = measurement.value
+            show_chart(readable(recall_against_time([p.depth for p in sweep], [p.recall for p in sweep],
+                                                    [p.ms_per_query for p in sweep], exact_ms, RECALL_K)),
+                       key="tradeoffs_index_chart")
+
+if measurement is not None:
+    status.caption(f"{PICTURES[picture]}, {len(subset):,} words of {embedder.title}: {measurement.describe()}.")
+with frame.notes:
+    if measurement is None:
+        pass
+    elif picture == COMPRESSION:
+        st.caption(f"Up and to the left is better. Word-pair scores use the words among these {len(subset):,} "
+                   "only; the methods' points join once every method is measured (below). Quantizers from FAISS, "
+                   "PCA from scikit-learn.")
+        st.markdown("**Reading it.** A vector stored in half the bytes (float16) or a quarter (8-bit) loses almost "
+                    "nothing; product quantization and sign bits keep the broad picture but lose close neighbours; "
+                    "cutting dimensions with PCA loses more than storing every dimension with fewer bits.")
+    else:
+        best = sweep[-1]
+        st.markdown(f"**Reading it.** Exact search takes {exact_ms:.2f} ms per query and finds every true neighbour. "
+                    f"HNSW at efSearch {best.depth} takes {best.ms_per_query:.2f} ms and finds {best.recall:.0%}; "
+                    f"at efSearch {sweep[0].depth}, {sweep[0].ms_per_query:.2f} ms and {sweep[0].recall:.0%}. The "
+                    "index visits a few hundred vectors instead of all of them, and the gap grows with the store.")
+        st.caption(f"HNSW (M {INDEX_SETTINGS.links}, efConstruction {INDEX_SETTINGS.build_depth}) over the same "
+                   f"{len(subset):,} vectors: {store.SWEEP_QUERIES} random words searched one at a time at each "
+                   "efSearch, against exact search, which compares the query with every vector.")
+
+# Below the picture: the numbers behind it, then every method.
+if measurement is not None and picture == COMPRESSION:
+    st.subheader("The numbers", anchor=False)
+    st.caption(f"{len(subset):,} vectors of {subset.shape[1]} numbers: {subset.nbytes / 2**20:,.1f} MB at full "
+               f"precision. Recall@{RECALL_K}: the share of each word's {RECALL_K} nearest neighbours at full "
+               f"precision (cosine) that the stored vectors still find, over {RECALL_QUERIES} random words.")
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        f"recall@{RECALL_K}": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+
+st.subheader("Every method: what it costs, what it buys", anchor=False)
+measured = {name: found.stored for name, found in methods_found.items() if found.stored}
+for note in sorted({found.note for found in methods_found.values()} - {""}):
+    st.info(note)
+waiting = [name for name in registered if name not in measured]
+guess = {name: measured[name].seconds if name in measured else store.expected_method_seconds(folder, name)
+         for name in registered}
+label = (f"Measure every method again (about {duration(sum(guess.values()))})" if not waiting else
+         f"Measure {'every method' if len(waiting) == len(registered) else f'the {len(waiting)} methods left'} "
+         f"(about {duration(sum(guess[name] for name in waiting))})")
+if st.button(label, key="tradeoffs_methods_measure",
+             help=f"Loads every method (training those that learn from text, the first time), times it on "
+                  f"{SAMPLE_SIZE:,} words and {SAMPLE_SIZE:,} sentences and scores it; MiniLM reads 1,465 passages."):
     report, remove = progress_bar()
-    for number, name in enumerate(embedders.available()):
-        if name in measured:
+    chosen = waiting or registered
+    for number, name in enumerate(chosen):
+        # The bundled corpus: the methods every user starts from (not this session's own corpus).
+        bundled = embedders.get(name)
+        if not bundled.loaded and not load_with_progress(bundled.title, bundled.load):
             continue
-        # The bundled corpus: the same methods every user starts from (not this session's own corpus).
-        embedder = embedders.get(name)
-        if not embedder.loaded and not load_with_progress(embedder.title, embedder.load):
-            continue
+        def step(fraction: float, message: str, number: int = number) -> None:
+            report((number + fraction) / len(chosen), message)
 
-        def step(fraction: float, message: str, number=number) -> None:
-            report((number + fraction) / len(embedders.available()), message)
-        cost = measure_cost(embedder, step)
-        step(0.7, f"{embedder.title}: embedding {len(passages):,} passages (stored for next time)…")
-        vectors = stored_embedding(embedder, passages.preset, tuple(passages.items), True,
-                                   lambda embedder=embedder: embedder.embed_sentences(passages.items)).vectors
-        measured[name] = (cost, measure_quality(embedder, vectors, passages.groups, step))
+        measurement = store.measure(lambda bundled=bundled, step=step: measure_method(bundled, step))
+        store.save(folder, METHOD, store.method_key(name), measurement)
     remove()
-    return [measured[name] for name in embedders.available() if name in measured]
+    st.rerun()  # the methods join the picture above
 
-
-st.title("What precision costs")
-st.caption("Richer embeddings cost more memory and time; compression and indexes buy speed and memory back "
-           "with a little precision. Every number on this page is measured on this machine.")
-
-st.header("Every method: what it costs, what it buys")
-if not st.toggle("Measure every method", key="tradeoffs_methods_run"):
-    st.info(f"Switch on to load every method, time it on {SAMPLE_SIZE:,} words and {SAMPLE_SIZE:,} sentences, and "
-            "score it: up to a few minutes the first time on this server (MiniLM reads 1,465 passages), "
-            "then at once.")
-    rows = []
-else:
-    rows = measure_every_method()
-    st.caption("The methods as every user starts with them (count, TF-IDF, Word2Vec and FastText trained on the "
-               f"bundled Wikipedia sample). Times on this machine's {rows[0][0].cores} cores.")
+if measured:
+    rows: list[tuple[MethodCost, MethodQuality]] = [measured[name].value for name in registered if name in measured]
+    dates = sorted(measured[name].taken for name in measured)
+    when = day(dates[0]) + (f" to {day(dates[-1])}" if dates[-1].date() != dates[0].date() else "")
+    st.caption(f"The methods as every user starts with them (count, TF-IDF, Word2Vec and FastText trained on the "
+               f"bundled Wikipedia sample), measured on {when}, {rows[0][0].cores} cores.")
     st.dataframe(pd.DataFrame([{
         "method": cost.title, "numbers per word": cost.word_dimensions,
         "numbers per sentence": cost.sentence_dimensions, "bytes per word": cost.bytes_per_word,
@@ -77,7 +294,8 @@ else:
         hide_index=True, width="stretch", column_config={"MB in memory": st.column_config.NumberColumn(format="%.1f")})
     st.caption("One-hot makes one number per distinct item, so its size is that of the list (here the "
                f"{SAMPLE_SIZE:,} words). Count and TF-IDF describe a word by the corpus's passages and a sentence by "
-               "the vocabulary's words. Load times are this server's first load (training, or reading a cache).")
+               "the vocabulary's words. Load times are the server's first load when measured (training, or reading "
+               "a cache).")
     st.dataframe(pd.DataFrame([{
         "method": quality.title,
         **{f"{score.test_set} Spearman": score.spearman for score in quality.word_pairs},
@@ -88,57 +306,7 @@ else:
                "similarity, not mere relatedness: cup and coffee are related, not similar). Analogies: the share "
                "of gensim's questions-words answered exactly. Passages: a logistic regression's accuracy, 5-fold "
                "cross-validated, at naming the article of each of the 1,465 Wikipedia passages from its vector.")
-
-st.header("One method, stored smaller")
-method, embedder = vocabulary_method_picker("tradeoffs_method", "to compress")
-vectors, words = embedder.keyed_vectors.vectors, embedder.keyed_vectors.index_to_key
-size = st.select_slider("Words", SIZES, value=SIZES[0], key="tradeoffs_size",
-                        format_func=lambda n: f"all {len(vectors):,}" if n is None else f"the first {n:,}",
-                        help="More words: a harder search, and slower to measure (all of GloVe: about a minute).")
-subset, subset_words = vectors[:size], words[:size]
-st.caption(f"{len(subset):,} vectors of {subset.shape[1]} numbers: {subset.nbytes / 2**20:,.1f} MB at full precision. "
-           f"Recall@{RECALL_K}: the share of each word's {RECALL_K} nearest neighbours at full precision (cosine) "
-           f"that the stored vectors still find, over {RECALL_QUERIES} random words.")
-corpus = current_corpus()  # a method trained on the user's own corpus has other vectors
-key = (method, corpus.fingerprint if corpus else None, len(subset))
-if st.toggle("Measure", key="tradeoffs_run"):
-    report, remove = progress_bar()
-    table = remembered("compression", key, lambda: compression_table(subset, words=subset_words, progress=report))
-    remove()
-    frame = pd.DataFrame([{"stored as": c.name, "bytes per vector": c.bytes_per_vector,
-                           "MB in all": c.bytes_per_vector * len(subset) / 2**20, f"recall@{RECALL_K}": c.recall,
-                           **{f"{s.test_set} Spearman": s.spearman for s in c.word_pairs},
-                           "seconds to build and search": c.seconds} for c in table])
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={f"recall@{RECALL_K}": st.column_config.ProgressColumn(
-        format="percent", min_value=0, max_value=1)})
-    points = [frame.rename(columns={"stored as": "name"}).assign(kind=f"{embedder.title}, stored smaller")]
-    points.append(pd.DataFrame([{"name": cost.title, "kind": "methods at full precision", "bytes per vector":
-                                 cost.bytes_per_word, QUALITY: spearman(quality, "WordSim-353")} for cost, quality in rows]))
-    show_chart(quality_against_size(pd.concat(points), QUALITY), key="tradeoffs_quality_chart")
-    st.caption("Up and to the left is better. The methods' points appear once they are measured above. Word-pair "
-               f"scores use the words among these {len(subset):,} only. Quantizers from FAISS, PCA from scikit-learn.")
-    st.markdown("**Reading it.** A vector stored in half the bytes (float16) or a quarter (8-bit) loses almost "
-                "nothing; product quantization and sign bits keep the broad picture but lose close neighbours; "
-                "cutting dimensions with PCA loses more than storing every dimension with fewer bits.")
 else:
-    st.info("Switch on Measure: each way of storing is built, searched and scored, from a few seconds to a "
-            "minute and a half (once per method and size in your session).")
-
-st.header("An index: speed for a little recall")
-st.caption(f"HNSW (M 16, efConstruction 40) over the same {len(subset):,} vectors: 200 random words searched one at "
-           "a time at each efSearch, against exact search, which compares the query with every vector.")
-if st.toggle("Measure the index", key="tradeoffs_index_run"):
-    private = method in uploaded_methods() or (embedder.uses_corpus and corpus is not None)
-    report, remove = progress_bar()
-    settings = IndexSettings("hnsw")
-    index = None if private or size is not None else shared_index(method, vectors, settings, report)
-    sweep, exact_ms = remembered("sweep", key, lambda: (efsearch_sweep(subset, settings, index=index, progress=report),
-                                                        exact_ms_per_query(subset)))
-    remove()
-    show_chart(recall_against_time([p.depth for p in sweep], [p.recall for p in sweep],
-                                        [p.ms_per_query for p in sweep], exact_ms, 10), key="tradeoffs_index_chart")
-    best = sweep[-1]
-    st.markdown(f"**Reading it.** Exact search takes {exact_ms:.2f} ms per query and finds every true neighbour. "
-                f"HNSW at efSearch {best.depth} takes {best.ms_per_query:.2f} ms and finds {best.recall:.0%}; "
-                f"at efSearch {sweep[0].depth}, {sweep[0].ms_per_query:.2f} ms and {sweep[0].recall:.0%}. The index "
-                "visits a few hundred vectors instead of all of them, and the gap grows with the store.")
+    st.caption(f"Not measured on this machine yet: every method is loaded, timed on {SAMPLE_SIZE:,} words and "
+               f"{SAMPLE_SIZE:,} sentences, and scored on WordSim-353, SimLex-999, the analogy benchmark and "
+               "the Wikipedia passages.")

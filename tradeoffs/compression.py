@@ -49,6 +49,12 @@ class StorageForm:
     read_back: Callable[[np.ndarray], np.ndarray]
 
 
+def short_name(name: str) -> str:
+    """A storage form's name short enough to label a point of a chart: "float32", "PQ 10 × 8 bits", "PCA to 25"."""
+    return (name.replace(" (full precision)", "").replace("product quantization, ", "PQ ")
+            .replace(" scalar quantization", " scalar").replace(" dimensions", "").split(" (")[0])
+
+
 def storage_forms(rows: int, dimension: int) -> list[StorageForm]:
     """Full precision, float16, 8-bit scalar quantization, product quantization (from ``PQ_MIN_VECTORS``
     rows, which it learns from), sign bits and PCA to d/2 and d/4, largest first within each kind."""

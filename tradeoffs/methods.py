@@ -141,6 +141,23 @@ def measure_quality(embedder: Embedder, passage_vectors, passage_labels, progres
                          passage_classification(passage_vectors, passage_labels))
 
 
+def measure_method(embedder: Embedder, progress: Progress = no_progress) -> tuple[MethodCost, MethodQuality]:
+    """``measure_cost`` and ``measure_quality`` of ``embedder``, on the Wikipedia passages (whose vectors a
+    shared model stores on disk for next time: MiniLM takes a minute or two for them)."""
+    import wordlists
+    from embedders.stored import stored_embedding
+
+    def part(start: float, end: float) -> Progress:
+        return lambda fraction, message: progress(start + (end - start) * fraction, message)
+
+    cost = measure_cost(embedder, part(0.0, 0.5))
+    passages = wordlists.load_preset(wordlists.PASSAGES_PRESET, lowercase=True)
+    progress(0.5, f"{embedder.title}: embedding {len(passages):,} passages…")
+    vectors = stored_embedding(embedder, passages.preset, tuple(passages.items), True,
+                               lambda: embedder.embed_sentences(passages.items, part(0.5, 0.7))).vectors
+    return cost, measure_quality(embedder, vectors, passages.groups, part(0.7, 1.0))
+
+
 def spearman(quality: MethodQuality, test_set: str) -> float:
     """The Spearman correlation on one test set (NaN when nothing could be scored)."""
     return next((score.spearman for score in quality.word_pairs if score.test_set == test_set), math.nan)
