@@ -13,7 +13,7 @@ from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from ui.display import show_chart, show_items
+from ui.display import font_scale, show_chart, show_items
 from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame
@@ -247,7 +247,7 @@ def axes_section() -> None:
     group_of = word_list.group_of()
     groups = [group_of.get(w, "") for w in placed.words]
     figure = axes_chart(placed.words, groups, placed.x, placed.y, placed.x_label, placed.y_label,
-                        title=f"{embedder.title} · semantic axes")
+                        title=f"{embedder.title} · semantic axes", font_scale=font_scale())
     show_chart(figure, key="axes_chart")
     export_buttons("axes", f"{embedder.title}-axes", placed.words, groups, np.column_stack([placed.x, placed.y]), figure)
     st.caption("Both coordinates are projections of the original vectors onto fixed directions: nothing is "

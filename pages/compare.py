@@ -9,7 +9,7 @@ from charts.compare import agreement_heatmap, group_colours, panel
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.quality import chance_overlap, why_not_computable
-from ui.display import show_chart
+from ui.display import font_scale, show_chart
 from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame
@@ -29,6 +29,9 @@ PANELS_PER_ROW_PRESENTING = 2
 #: Panel heights: two rows of them fill a laptop screen; one row a projector's first screen.
 PANEL_HEIGHT = 330
 PANEL_HEIGHT_PRESENTING = 400
+#: Panel widths as measured in the browser: three in the picture column at 1440 x 900, two on a projector.
+PANEL_WIDTH = 260
+PANEL_WIDTH_PRESENTING = 400
 #: Several methods side by side, each with its own projection and neighbour tables: at most this many items.
 COMPARE_LIMIT = 5000
 
@@ -45,6 +48,11 @@ def panel_height() -> int:
 
 def panels_per_row() -> int:
     return PANELS_PER_ROW_PRESENTING if presentation_mode() else PANELS_PER_ROW
+
+
+def panel_width() -> int:
+    """A panel's width in px, for placing its labels: its share of the frame's picture column."""
+    return PANEL_WIDTH_PRESENTING if presentation_mode() else PANEL_WIDTH
 
 
 def fill_order(methods: list[str], reference: str | None) -> list[str]:
@@ -147,9 +155,9 @@ for name in fill_order(methods, reference_name if aligned else None):
                 coords = aligned_to(reference_layout, result.words, coords)
         groups = embedded.groups
         figure = panel(coords, result.words, groups, colours, highlight=[highlight] if highlight in result.words else [],
-                       title=method_title(name), height=panel_height())
-        # Every panel colours a group alike: one legend, under the first panel, leaves the others their width.
-        figure.update_layout(showlegend=name == methods[0], legend=dict(orientation="h", yanchor="top", y=-0.02, x=0))
+                       title=method_title(name), height=panel_height(), width=panel_width(), font_scale=font_scale())
+        if name != methods[0]:  # every panel colours a group alike: the first panel's legend serves them all
+            figure.update_layout(showlegend=False)
         if settings.dims == 2:  # a box or lasso lists what a region holds, by this method's neighbours
             selectable_map(figure, f"compare_chart_{name}", result.words, groups, result.vectors, actions=False)
         else:

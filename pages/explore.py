@@ -4,14 +4,15 @@ import numpy as np
 import streamlit as st
 
 from charts.bars import neighbours_chart, similarity_spread_chart
+from charts.palette import group_colours
 from charts.scatter import scatter_chart
 from embedders.similarity import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
-from ui.display import show_chart
+from ui.display import font_scale, show_chart
 from ui.embedded import embedded_list
 from ui.exports import export_buttons
-from ui.frame import page_frame
+from ui.frame import page_frame, picture_height
 from ui.methods import embedder_for, method_picker
 from ui.projections import projected, projection_controls, shared_graph
 from ui.quality import show_projection_quality
@@ -73,6 +74,9 @@ with frame.picture:
         highlight=[found] if found else [],
         centre_on=found or None,
         title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings.dims}D",
+        height=picture_height(),
+        font_scale=font_scale(),
+        colours=group_colours(groups),  # every group of the list, even one a 3-D sample leaves out
     )
     if settings.dims == 2:
         selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, result.vectors[rows], picture=True)

@@ -9,9 +9,9 @@ from charts.scatter import add_query_marker, scatter_chart
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from retrieval.rag import map_with_query, matches, rag_prompt
-from ui.display import progress_bar, show_chart
+from ui.display import font_scale, progress_bar, show_chart
 from ui.embedded import embedded_list
-from ui.frame import page_frame
+from ui.frame import page_frame, picture_height
 from ui.methods import load_embedder, method_picker
 from ui.session_cache import fingerprint, remembered
 from ui.sidebar import current_word_list
@@ -127,7 +127,8 @@ else:  # every item, with the query placed by the same PCA
     coords, query_point = all_coords, query_points[0]
 status = {m.row: "found" for m in found} | {row: "missed by the index" for row in missed}
 chart = scatter_chart(coords, [labels[i] for i in shown], [status.get(i, "not found") for i in shown],
-                      highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · PCA")
+                      highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · PCA",
+                      height=picture_height(), font_scale=font_scale())
 with frame.picture:
     show_chart(add_query_marker(chart.figure, query_point, query), key="search_map", picture=True)
 

@@ -4,28 +4,23 @@ The page opens on the last measurements taken on this machine (``tradeoffs.store
 never measured starts the cheapest by itself, and offers the others with their expected time.
 """
 
-import math
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import embedders
-from charts.labels import ASSUMED_WIDTH, legend_size, marker_boxes, place_labels, plot_area, screen_of
-from charts.presentation import BASE_FONT, SCALE, enlarged
-from charts.tradeoffs import quality_against_size, recall_against_time
+from charts.tradeoffs import quality_against_size, recall_against_time, with_readable_labels
 from retrieval import IndexSettings, shared_index
 from settings import cache_dir
 from tradeoffs import compression_table, store
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES, short_name
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_method, spearman
 from tradeoffs.store import COMPRESSION, METHOD, SWEEP, Found, Stored, day, duration
-from ui.display import load_with_progress, progress_bar, show_chart
+from ui.display import font_scale, load_with_progress, progress_bar, show_chart
 from ui.frame import page_frame, picture_height
 from ui.methods import load_embedder, method_picker
 from ui.sidebar import current_corpus
-from ui.view_state import presentation_mode
 
 SIZES = [10_000, 50_000, 100_000, None]
 QUALITY = "WordSim-353 Spearman"
@@ -134,53 +129,10 @@ def measure_sweep(report) -> Stored:
     return store.measure(run, len(subset))
 
 
-def readable(figure: go.Figure) -> go.Figure:
-    """``figure`` as the page's picture: as tall as the frame's, enlarged when presenting, its axes fitted to
-    its points, and only the labels that cross no other (``charts.labels.place_labels``, in the order drawn;
-    hover and the table below name every point). The charts' own builders place no labels."""
-    if presentation_mode():
-        figure = enlarged(figure)
-        figure.update_layout(meta={"font_scale": SCALE})  # so that show_chart does not enlarge it twice
-    height = picture_height()
-    figure.update_layout(height=height)
-    log_x = figure.layout.xaxis.type == "log"
-    owners, xy, texts, sizes = [], [], [], []
-    for number, trace in enumerate(figure.data):
-        for row, (x, y, text) in enumerate(zip(trace.x, trace.y, () if trace.text is None else trace.text)):
-            owners.append((number, row))
-            xy.append((math.log10(x) if log_x else x, y))
-            texts.append(str(text))
-            sizes.append(trace.marker.size if isinstance(trace.marker.size, (int, float)) else 6)
-    if not xy:
-        return figure
-    xy = np.array(xy, dtype=float)
-    low, high = xy.min(axis=0), xy.max(axis=0)
-    pad = 0.08 * (high - low) + [0.1, 0.02]
-    x_range, y_range = [low[0] - pad[0], high[0] + pad[0]], [low[1] - pad[1], high[1] + pad[1]]
-    figure.update_xaxes(range=x_range)  # a log axis takes its range in powers of ten
-    figure.update_yaxes(range=y_range)
-    font = float(figure.layout.font.size or BASE_FONT)
-    below = figure.layout.legend.orientation == "h"
-    names = [trace.name for trace in figure.data if trace.name]
-    margin = {side: getattr(figure.layout.margin, side) or 0 for side in "lrtb"}
-    margin["l"] += 5 * font  # the y axis's title and ticks, which Plotly adds to the margin
-    margin["b"] += 3.5 * font
-    area = plot_area(ASSUMED_WIDTH, height, margin, legend_size(names, font, below, ASSUMED_WIDTH))
-    anchors = screen_of(x_range, y_range, area, equal_aspect=False).points(xy)
-    big = 1e5  # outside the plot area: a label there would be cut off or cover the axes
-    outside = np.array([[-big, -big, 0, big], [area[0], -big, big, big], [-big, -big, big, 0], [-big, area[1], big, big]])
-    markers = marker_boxes(anchors, np.array(sizes, dtype=float))  # a few points: no label covers any of them
-    chosen, positions = place_labels(anchors, texts, float(figure.data[0].textfont.size or font),
-                                     np.array(sizes, dtype=float), obstacles=np.vstack([outside, markers]))
-    shown = {owners[index]: position for index, position in zip(chosen, positions)}
-    for number, trace in enumerate(figure.data):
-        if trace.text is None:
-            continue
-        rows = range(len(trace.text))
-        trace.update(hovertext=list(trace.text) if trace.hovertemplate is None else None,
-                     text=[text if (number, row) in shown else "" for row, text in zip(rows, trace.text)],
-                     textposition=[shown.get((number, row), "top center") for row in rows], cliponaxis=False)
-    return figure
+def readable_chart(figure: go.Figure) -> go.Figure:
+    """``figure`` as the page's picture: as tall as the frame's picture, enlarged when presenting, with only
+    the labels that cross no other."""
+    return with_readable_labels(figure, picture_height(), font_scale())
 
 
 def methods_points() -> pd.DataFrame:
@@ -200,7 +152,7 @@ with frame.picture:
     if measurement is None and not again and not automatic:
         methods = methods_points()
         if picture == COMPRESSION and not methods.empty:  # the methods measured so far, while this waits
-            show_chart(readable(quality_against_size(methods, QUALITY)), key="tradeoffs_quality_chart")
+            show_chart(readable_chart(quality_against_size(methods, QUALITY)), key="tradeoffs_quality_chart")
         st.info(f"{PICTURES[picture]}: not measured on this machine yet for {len(subset):,} words of "
                 f"{embedder.title}. **Measure** takes about {duration(expected(picture))} here.")
     else:
@@ -213,10 +165,10 @@ with frame.picture:
             table = compression_frame(measurement.value)
             points = pd.concat([table.assign(name=table["stored as"].map(short_name),
                                              kind=f"{embedder.title}, stored smaller"), methods_points()])
-            show_chart(readable(quality_against_size(points, QUALITY)), key="tradeoffs_quality_chart")
+            show_chart(readable_chart(quality_against_size(points, QUALITY)), key="tradeoffs_quality_chart")
         else:
             sweep, exact_ms = measurement.value
-            show_chart(readable(recall_against_time([p.depth for p in sweep], [p.recall for p in sweep],
+            show_chart(readable_chart(recall_against_time([p.depth for p in sweep], [p.recall for p in sweep],
                                                     [p.ms_per_query for p in sweep], exact_ms, RECALL_K)),
                        key="tradeoffs_index_chart")
 

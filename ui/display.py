@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from charts.presentation import enlarged
+from charts.presentation import SCALE, enlarged
 from embedders import Progress
 from ui.frame import picture_height
 from ui.view_state import presentation_mode
@@ -21,6 +21,12 @@ def show_chart(figure, key: str, picture: bool = False, **options):
     if picture:
         figure.update_layout(height=picture_height())
     return st.plotly_chart(figure, key=key, **options)
+
+
+def font_scale() -> float:
+    """How much larger a chart builder should draw text and markers (presentation mode enlarges them), so
+    that it places labels for the size they will have."""
+    return SCALE if presentation_mode() else 1.0
 
 
 def show_items(message: str, items: Sequence[str], kind: str = "warning") -> None:

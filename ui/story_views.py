@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from charts.palette import group_colours
 from charts.scatter import add_query_marker, scatter_chart
 from charts.tradeoffs import quality_against_size
 from charts.transformer import attention_heatmap, context_scatter
@@ -31,7 +32,7 @@ from story.steps import (
     head_linking,
     step_word_list,
 )
-from ui.display import load_with_progress, show_chart
+from ui.display import font_scale, load_with_progress, show_chart
 from ui.embedded import EmbeddedList, embedded_list
 from ui.methods import load_embedder
 from ui.projections import projected
@@ -48,6 +49,8 @@ PATCH_COLOURS = {
 RECALL = "recall@10"
 #: Sentences make long labels: a few, one per region of the chart, stay readable; hover shows the rest.
 SENTENCE_LABELS = 12
+#: The width in px of a step's view (the frame's picture column at 1440 x 900), shared by its panels.
+VIEW_WIDTH = 700
 
 
 def render(step: Step) -> None:
@@ -167,7 +170,9 @@ def _scatter_chart(step: Step, method: str, word_list: WordList, notes) -> None:
     chart = scatter_chart(projection.coords, words, _groups(word_list, embedded, rows), highlight=highlight,
                           title=f"{embedded.embedder.title} · {PROJECTION_METHODS[settings.method]}",
                           label_budget=SENTENCE_LABELS if embedded.result.sentences else None,
-                          height=560 if len(step.methods) == 1 else 480)
+                          height=560 if len(step.methods) == 1 else 480, width=VIEW_WIDTH // len(step.methods),
+                          font_scale=font_scale(),
+                          colours=group_colours(word_list.groups) if any(word_list.groups) else None)
     show_chart(chart.figure, key=f"story_{step.key}_{method}")
     if chart.note():
         notes.caption(chart.note())
@@ -249,7 +254,9 @@ def search_view(step: Step) -> None:
     from retrieval.rag import map_with_query, matches, rag_prompt
 
     method = step.view.method
-    embedded = embedded_list(method, step_word_list(step), brief=True)
+    chart_slot, notes = st.container(), st.container()
+    with chart_slot:
+        embedded = embedded_list(method, step_word_list(step), brief=True, notes=notes)
     if embedded is None:
         return
     question = remembered("story_query", (method, SEARCH_QUERY),
@@ -261,22 +268,19 @@ def search_view(step: Step) -> None:
     index = remembered("story_index", (method, embedded.vectors),
                        lambda: VectorIndex.build(embedded.vectors, IndexSettings("exact")))
     found = matches(index.search(question.vectors[0], SEARCH_K), SEARCH_K)
-    st.caption("The question:")
-    st.text(SEARCH_QUERY)
-    table, chart = st.columns(2)
-    # Sentence last: a long one may be cut at the table's edge, the numbers never are.
-    table.dataframe(pd.DataFrame({"rank": [m.rank for m in found], "cosine": [m.similarity for m in found],
-                                  "topic": [groups[m.row] for m in found], "sentence": [items[m.row] for m in found]}),
-                    hide_index=True, width="stretch", column_config={"cosine": st.column_config.NumberColumn(format="%.2f")})
     coords, question_point = map_with_query(embedded.vectors, question.vectors[0])
     found_words = [items[m.row] for m in found]
     # No labels: five sentences around the star would cover it; the table names them, hover shows each.
     figure = scatter_chart(coords, items, groups, highlight=found_words, label_budget=0, height=480,
-                           title=f"{len(items)} sentences and the question · PCA").figure
-    with chart:
+                           title=f"“{SEARCH_QUERY}” among {len(items)} sentences · PCA").figure
+    with chart_slot:
         show_chart(add_query_marker(figure, question_point[0], SEARCH_QUERY), key=f"story_{step.key}")
-    st.caption("Diamonds: the sentences found. The search compares the original 384 numbers (cosine), not the map.")
-    with st.expander("The prompt a language model would receive"):
+    notes.caption("Diamonds: the sentences found. The search compares the original 384 numbers (cosine), not the map.")
+    # Sentence last: a long one may be cut at the table's edge, the numbers never are.
+    notes.dataframe(pd.DataFrame({"rank": [m.rank for m in found], "cosine": [m.similarity for m in found],
+                                  "topic": [groups[m.row] for m in found], "sentence": [items[m.row] for m in found]}),
+                    hide_index=True, width="stretch", column_config={"cosine": st.column_config.NumberColumn(format="%.2f")})
+    with notes.expander("The prompt a language model would receive"):
         st.code(rag_prompt(SEARCH_QUERY, found_words), language=None, wrap_lines=True)
 
 

@@ -135,7 +135,17 @@ PICTURE_ON_FIRST_SCREEN = """() => {
 }"""
 
 
-def picture_on_first_screen(page) -> dict:
+def picture_on_first_screen(page, timeout_ms: int = 20_000) -> dict:
     """Where the page's picture starts (px from the window's top, None without one) and how many of its
-    pixels rows are visible without scrolling."""
-    return page.evaluate(PICTURE_ON_FIRST_SCREEN)
+    pixel rows are visible without scrolling.
+
+    Waits up to ``timeout_ms`` for a picture: a rerun (the sidebar's UMAP status reruns the app once
+    its warm-up ends) redraws the page after the script first fell idle.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        seen = page.evaluate(PICTURE_ON_FIRST_SCREEN)
+        if seen["top"] is not None or time.monotonic() > deadline:
+            return seen
+        page.wait_for_timeout(500)
+        wait_until_idle(page)
