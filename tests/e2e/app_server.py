@@ -137,15 +137,17 @@ PICTURE_ON_FIRST_SCREEN = """() => {
 
 def picture_on_first_screen(page, timeout_ms: int = 20_000) -> dict:
     """Where the page's picture starts (px from the window's top, None without one) and how many of its
-    pixel rows are visible without scrolling.
+    pixel rows are visible without scrolling, once two readings half a second apart agree.
 
-    Waits up to ``timeout_ms`` for a picture: a rerun (the sidebar's UMAP status reruns the app once
-    its warm-up ends) redraws the page after the script first fell idle.
+    Charts finish drawing after the script is idle, and a rerun (the sidebar's UMAP status reruns the
+    app once its warm-up ends) redraws the page: so wait, up to ``timeout_ms``, for a steady picture.
     """
     deadline = time.monotonic() + timeout_ms / 1000
+    before = None
     while True:
         seen = page.evaluate(PICTURE_ON_FIRST_SCREEN)
-        if seen["top"] is not None or time.monotonic() > deadline:
+        if (seen["top"] is not None and seen == before) or time.monotonic() > deadline:
             return seen
+        before = seen
         page.wait_for_timeout(500)
         wait_until_idle(page)
