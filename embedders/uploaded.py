@@ -24,7 +24,7 @@ class UploadedVectorsEmbedder(KeyedVectorsEmbedder):
         super().__init__()
         self.vector_set = vector_set
         self.filename = filename
-        digest = hashlib.blake2b(np.ascontiguousarray(vector_set.vectors).tobytes(), digest_size=8)
+        digest = hashlib.blake2b(np.ascontiguousarray(vector_set.vectors).data, digest_size=8)  # no copy
         digest.update("\n".join(vector_set.words).encode("utf-8", "surrogatepass"))
         self.name = f"{UPLOADED_PREFIX}{digest.hexdigest()}"
         self.title = f"Uploaded: {filename}"

@@ -6,7 +6,8 @@ session (their first chart went from 4.4 s to 8-9 s). In a separate process the
 compile costs the server nothing but a share of the CPU, and the worker stays
 warm: a user's first UMAP runs at steady-state speed. The warm-up fits a small
 UMAP through the same code path, types and precomputed neighbours as a real one,
-so no later fit compiles anything, whatever its size.
+so no later fit compiles anything, whatever its size. It runs at the lowest
+priority, so that sessions opened meanwhile hardly notice it.
 """
 
 from __future__ import annotations
@@ -23,17 +24,52 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from projection.reducers import ProjectionResult, run_projection
+from projection.reducers import ProjectionResult, run_projection, use_numba_disk_cache
 
 #: Points in the warm-up fit: more than UMAP's small-graph cases (spectral start needs > 10).
 WARMUP_POINTS = 300
+#: The warm-up's niceness (Linux: 0 normal, 19 the lowest priority). It runs in a thread of its own at
+#: this priority, so that the server's sessions and their browsers go first on a busy machine and the
+#: compile takes only the CPU they leave; the worker's later fits run at normal priority.
+WARMUP_NICENESS = 19
 
 
 def warm_up() -> None:
-    """Fit a small UMAP on random data in 2-D and 3-D: compiles (or loads) every numba function a fit uses."""
-    points = np.random.default_rng(0).normal(size=(WARMUP_POINTS, 16)).astype(np.float32)
-    for dims in (2, 3):
-        run_projection(points, "umap", dims)
+    """Fit a small UMAP on random data in 2-D and 3-D: compiles (or loads) every numba function a fit uses.
+
+    Runs in a thread at ``WARMUP_NICENESS`` (imports and compiling happen there); the calling thread's
+    own priority stays as it was (an unprivileged process could not raise it back).
+    """
+    use_numba_disk_cache()  # before numba's import
+    import numba
+
+    # numba's thread pool (parallel steps of real fits) starts here, not in the warm-up's low-priority thread.
+    numba.get_num_threads()
+    failure: list[BaseException] = []
+
+    def fit() -> None:
+        try:
+            _lower_this_thread_priority(WARMUP_NICENESS)
+            points = np.random.default_rng(0).normal(size=(WARMUP_POINTS, 16)).astype(np.float32)
+            for dims in (2, 3):
+                run_projection(points, "umap", dims)
+        except BaseException as error:  # handed to the caller: the warm-up's future fails with it
+            failure.append(error)
+
+    thread = threading.Thread(target=fit, name="umap-warm-up")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def _lower_this_thread_priority(niceness: int) -> None:
+    """Make the calling thread (only it, and threads it starts) ``niceness`` nicer, where the OS allows."""
+    if not sys.platform.startswith("linux"):  # elsewhere the niceness belongs to the whole process
+        return
+    with contextlib.suppress(OSError):
+        thread_id = threading.get_native_id()  # on Linux, PRIO_PROCESS of a thread id is that thread's
+        os.setpriority(os.PRIO_PROCESS, thread_id, max(os.getpriority(os.PRIO_PROCESS, thread_id), niceness))
 
 
 #: How often the worker checks that the server that started it is still running.

@@ -226,3 +226,18 @@ def test_quality_on_a_large_list_samples_trustworthiness_and_says_so(glove):
     assert with_graph.trustworthiness_sample == TRUSTWORTHINESS_SAMPLE
     assert with_graph.knn_recall == projection_quality(vectors, coords, 5).knn_recall  # the graph changes nothing
     assert with_graph.chance_recall < with_graph.knn_recall < 1
+
+
+def test_knn_recall_of_a_large_list_is_the_mean_over_a_stated_sample_and_close_to_the_whole(glove):
+    from projection import neighbour_graph, project
+    from projection.quality import KNN_RECALL_SAMPLE, projection_quality
+
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000 : 1000 + KNN_RECALL_SAMPLE + 3000])
+    coords = project(vectors, "pca", 2)
+    quality = projection_quality(vectors, coords, 10)
+    assert quality.knn_recall_sample == KNN_RECALL_SAMPLE
+    assert abs(quality.knn_recall - knn_recall(vectors, coords, 10)) < 0.02  # the sample's mean against every word's
+    graph = neighbour_graph(vectors, 15)  # an exact graph holds the same neighbours: the same number
+    assert projection_quality(vectors, coords, 10, graph).knn_recall == quality.knn_recall
+    approximate = neighbour_graph(vectors, 15, exact_work=0)  # an approximate one is not used
+    assert projection_quality(vectors, coords, 10, approximate).knn_recall == quality.knn_recall

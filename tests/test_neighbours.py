@@ -5,7 +5,7 @@ import pytest
 from scipy.spatial.distance import cdist
 
 from projection import neighbour_graph
-from projection.neighbours import BLOCK_ROWS
+from projection.neighbours import BLOCK_ROWS, neighbours_of
 
 
 def brute_force(points: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
@@ -64,3 +64,28 @@ def test_cut_to_fewer_neighbours_and_refuse_more():
         graph.nearest(11)
     with pytest.raises(ValueError, match="metric"):
         neighbour_graph(np.eye(3), 1, "manhattan")
+
+
+@pytest.mark.parametrize("metric, dims", [("cosine", 20), ("euclidean", 20), ("euclidean", 2)])
+def test_neighbours_of_some_rows_are_those_rows_of_the_whole_graph(metric, dims):
+    points = np.random.default_rng(dims).normal(size=(BLOCK_ROWS + 500, dims)).astype(np.float32)
+    rows = np.random.default_rng(1).choice(len(points), 300, replace=False)
+    graph = neighbour_graph(points, 8, metric)
+    found, distances = neighbours_of(points, rows, 8, metric)
+    assert found.shape == distances.shape == (300, 8)
+    assert not (found == rows[:, None]).any()  # never a point itself
+    assert (found == graph.indices[rows]).mean() > 0.99
+    np.testing.assert_allclose(distances, graph.distances[rows], atol=2e-5)
+
+
+def test_neighbours_of_a_duplicate_leave_out_the_point_itself_and_of_no_rows_are_empty():
+    points = np.vstack([np.ones((3, 4)), np.eye(4)]).astype(np.float32)
+    found, _ = neighbours_of(points, np.array([2, 0]), 2)
+    assert set(found[0]) == {0, 1} and set(found[1]) == {1, 2}
+    assert neighbours_of(points, np.array([], dtype=np.int64), 2)[0].shape == (0, 2)
+
+
+def test_the_approximate_graph_is_the_same_at_every_run(glove):
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000:4000])
+    first, second = neighbour_graph(vectors, 10, exact_work=0), neighbour_graph(vectors, 10, exact_work=0)
+    assert not first.exact and (first.indices == second.indices).all()

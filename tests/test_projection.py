@@ -88,3 +88,37 @@ def test_umap_and_tsne_reuse_a_shared_graph_of_glove_words(glove):
     for method in ("umap", "tsne"):
         coords = project(vectors, method, 2, seed=0, graph=graph)
         assert trustworthiness(vectors, coords, 10) > 0.85
+
+
+def test_umap_runs_fewer_epochs_and_starts_from_pca_on_large_lists():
+    from projection.reducers import UMAP_FEWEST_EPOCHS, umap_epochs, umap_start
+
+    assert umap_epochs(1000) == 500 and umap_epochs(5000) == 100 and umap_epochs(60_000) == 100
+    assert umap_epochs(100_000) == 60 and umap_epochs(10_000_000) == UMAP_FEWEST_EPOCHS
+    assert [umap_start(n) for n in (8, 5000, 10_000, 10_001)] == ["random", "spectral", "spectral", "pca"]
+
+
+def test_umap_from_pca_on_a_large_list_keeps_neighbourhoods(glove):
+    from projection import neighbour_graph
+    from projection.quality import trustworthiness
+    from projection.reducers import UMAP_PCA_START_FROM, sample_rows
+
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000 : 1000 + UMAP_PCA_START_FROM + 2000])
+    coords = project(vectors, "umap", 2, graph=neighbour_graph(vectors, 15))
+    rows = sample_rows(len(vectors), 2000)
+    assert trustworthiness(vectors[rows], coords[rows], 10) > 0.85  # 0.87-0.89 measured
+
+
+def test_tsne_gives_the_same_layout_whatever_the_threads_it_gets(glove, monkeypatch):
+    # The threads follow the machine's load (free_cores), which a shared link's two sessions may see differ.
+    import os
+
+    from projection import reducers
+
+    assert 1 <= reducers.free_cores() <= (os.cpu_count() or 1)
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000:1600])
+    layouts = []
+    for threads in (1, 2):
+        monkeypatch.setattr(reducers, "free_cores", lambda threads=threads: threads)
+        layouts.append(project(vectors, "tsne", 2, seed=3))
+    assert np.array_equal(*layouts)

@@ -69,7 +69,10 @@ def show_projection_quality(vectors: np.ndarray, coords: np.ndarray, key: str, k
     details = f"On {quality.words:,} words; a random picture would get a recall of about {quality.chance_recall:.2f}."
     if quality.trustworthiness_sample:
         details += (f" Trustworthiness is computed among a random sample of {quality.trustworthiness_sample:,} "
-                    "words (it ranks every pair); kNN recall covers every word.")
+                    "words (it ranks every pair); ")
+        details += (f"kNN recall is the mean over a random sample of {quality.knn_recall_sample:,} words, their "
+                    f"neighbours found among all {quality.words:,}." if quality.knn_recall_sample
+                    else "kNN recall covers every word.")
     st.caption(details if compact else f"{EXPLANATION} {details}")
     for note in quality.notes:
         st.caption(note)

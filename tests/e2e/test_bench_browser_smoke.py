@@ -25,7 +25,13 @@ def test_browser_benchmark_smoke_run_writes_every_figure(tmp_path):
                  "hello_first_chart", "app_first_chart_during_warmup", "app_sessions_at_once", "hello_sessions_at_once"):
         assert figures[f"{name}_seconds"] > 0, name
     walk = figures["walk_first"]
-    assert set(walk) == {"upload_to_pca", "umap", "tsne", "tsne_3d"} and all(seconds > 0 for seconds in walk.values())
+    steps = {"upload_to_pca", "umap", "tsne", "tsne_3d"}
+    assert set(walk["chart"]) == set(walk["settled"]) == steps
+    assert all(0 < walk["chart"][step] <= walk["settled"][step] for step in steps)
+    vectors = figures["vectors_walk"]  # a vectors file uploaded in the sidebar, its words drawn, then UMAP
+    assert set(vectors["chart"]) == {"upload", "pca", "umap"}
+    assert vectors["upload_to_chart"] > vectors["chart"]["pca"] > 0
+    assert figures["app_first_charts_during_warmup"] and all(s > 0 for s in figures["app_first_charts_during_warmup"])
     memory = figures["memory"]
     # GloVe alone is 400,000 x 50 float32 (80 MB); MiniLM and Word2Vec come on top.
     assert 400 < memory["server_mb"] <= memory["peak_mb"]
