@@ -20,11 +20,12 @@ from ui.selection import cluster_groups, colouring_controls, selectable_map
 from ui.sidebar import add_items, current_corpus, current_word_list
 from ui.state import FIND_WORD
 
-#: Above this many items, the spread of similarities is taken over all pairs of a random sample this size.
-SPREAD_SAMPLE = 5000
-#: Up to this many items the distortion numbers and the similarity spread follow the chart by themselves;
-#: above, they wait for a click (their neighbour graph is the slow part of a large list).
-AUTOMATIC_EXTRAS = 5000
+#: Above this many items, the spread of similarities is taken over all pairs of a random sample this size
+#: (2,000 items: about 2 million pairs, 0.15 s; 5,000 took 0.9 s on every first view of a large list).
+SPREAD_SAMPLE = 2000
+#: The list's shared neighbour graph helps the distortion numbers only when it is exact, which it is up to
+#: about this many items (projection.neighbours.EXACT_WORK); above, the numbers search their own samples.
+GRAPH_HELPS_UP_TO = 25_000
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing every pair of items…")
@@ -60,8 +61,10 @@ with frame.picture:
     projection = projected(result.vectors, notes=frame.notes, **settings.arguments())
     if projection is None:
         st.stop()
-    # A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only.
+    # A sampled projection (3-D t-SNE of a large list) has coordinates for some rows only. The vectors of
+    # a whole list are passed as they are: a copy would cost 20 MB per rerun at 100,000 words.
     rows = projection.rows if projection.rows is not None else np.arange(count)
+    shown_vectors = result.vectors if projection.rows is None else result.vectors[rows]
     shown_words = [result.words[i] for i in rows]
     with frame.notes:
         groups = embedded.groups if colouring == "groups" else cluster_groups(
@@ -79,7 +82,7 @@ with frame.picture:
         colours=group_colours(groups),  # every group of the list, even one a 3-D sample leaves out
     )
     if settings.dims == 2:
-        selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, result.vectors[rows], picture=True)
+        selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, shown_vectors, picture=True)
     else:
         show_chart(chart.figure, key="explore_chart", picture=True)
 
@@ -95,7 +98,7 @@ with frame.notes:
         st.caption(f"{embedder.title} looks words up in lower case.")
 with frame.controls:
     export_buttons("explore", f"{embedder.title}-{projection.method}-{settings.dims}d", shown_words, shown_groups,
-                   projection.coords, chart.figure, vectors=result.vectors[rows])
+                   projection.coords, chart.figure, vectors=shown_vectors)
 
 # Below the picture: what the method is, then what is optional, after the chart.
 st.markdown(f"**{embedder.title}.** {embedder.description}")
@@ -103,18 +106,13 @@ if embedder.uses_corpus and current_corpus() is not None:
     st.caption("Trained on your own corpus (sidebar), not on the Wikipedia sample:")
     st.text(current_corpus().describe())
 
+# After the chart, so the picture never waits for its distortion numbers (100,000 words: about 2 s, on
+# stated samples).
 st.subheader("How much the picture distorts", anchor=False)
-if count > AUTOMATIC_EXTRAS and not st.toggle(
-        f"Measure it for these {count:,} items", key="explore_measure_quality",
-        help="Finds every item's nearest neighbours in the original vectors first, which takes a while on a "
-             "large list; the chart never waits for it."):
-    st.caption("Trustworthiness and kNN recall compare the neighbours on the chart with those in the original "
-               "vectors. Switch them on above.")
-else:
-    graph = None
-    if projection.rows is None and count > 2:
-        graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
-    show_projection_quality(result.vectors[rows], projection.coords, key="explore", graph=graph)
+graph = None
+if projection.rows is None and 2 < count <= GRAPH_HELPS_UP_TO:  # computed once per list, shared with UMAP
+    graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
+show_projection_quality(shown_vectors, projection.coords, key="explore", graph=graph)
 
 # How spread the original similarities are: for one-hot, every pair is the same.
 if count > 1:
