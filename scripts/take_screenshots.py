@@ -12,14 +12,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.app_server import launch_browser, running_app, wait_until_idle  # noqa: E402
+from tests.e2e.app_server import launch_browser, picture_on_first_screen, running_app, wait_until_idle  # noqa: E402
 
-#: (url path, file name, CSS selector that must be on screen before the picture is taken)
+#: (page name in a link, file name); each is taken once its picture is steady on the first screen.
 PAGES = [
-    ("", "explore.png", ".js-plotly-plot"),
-    ("compare", "compare.png", ".js-plotly-plot"),
-    ("arithmetic", "arithmetic.png", ".js-plotly-plot"),
-    ("inside_transformer", "inside_transformer.png", "[data-testid='stTabs']"),  # opens on the tokens tab
+    ("explore", "explore.png"),
+    ("compare", "compare.png"),
+    ("arithmetic", "arithmetic.png"),
+    ("transformer", "inside_transformer.png"),
 ]
 
 
@@ -30,15 +30,14 @@ def main() -> None:
     docs.mkdir(exist_ok=True)
     with running_app() as url, sync_playwright() as playwright:
         browser = launch_browser(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1250})
+        page = browser.new_page(viewport={"width": 1440, "height": 900})  # a laptop's screen
         page.set_default_timeout(300_000)
-        for path, name, ready in PAGES:
-            page.goto(f"{url}/{path}")
+        for name, file_name in PAGES:
+            page.goto(f"{url}/?page={name}")
             wait_until_idle(page)
-            page.wait_for_selector(ready)
-            page.wait_for_timeout(1000)  # let Plotly finish its transition
-            page.screenshot(path=str(docs / name))
-            print(f"saved docs/{name}")
+            picture_on_first_screen(page)
+            page.screenshot(path=str(docs / file_name))
+            print(f"saved docs/{file_name}")
         browser.close()
 
 
