@@ -17,7 +17,7 @@ from ui.display import font_scale, show_chart, show_items
 from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame
-from ui.methods import load_embedder, method_picker, method_title
+from ui.methods import method_title, picked_embedder
 from ui.sidebar import current_word_list
 
 CUSTOM = "Your own"
@@ -31,15 +31,10 @@ frame = page_frame(
     "the offset from a to b, added to c. The classic *king − man + woman ≈ queen* reads here as "
     "*man is to king as woman is to ?*.")
 
-with frame.controls:
-    method = method_picker(key="arithmetic_method")
+method, embedder = picked_embedder(frame, "arithmetic_method")
 trivial = why_trivial(method)
 if trivial:
     frame.notes.warning(trivial)
-with frame.picture:
-    embedder = load_embedder(method)
-if embedder is None:
-    st.stop()
 
 
 # --- analogies -------------------------------------------------------------

@@ -12,7 +12,7 @@ from retrieval.rag import map_with_query, matches, rag_prompt
 from ui.display import font_scale, progress_bar, show_chart
 from ui.embedded import embedded_list
 from ui.frame import page_frame, picture_height
-from ui.methods import load_embedder, method_picker
+from ui.methods import picked_embedder
 from ui.session_cache import fingerprint, remembered
 from ui.sidebar import current_word_list
 from wordlists import looks_like_sentences
@@ -24,12 +24,7 @@ frame = page_frame(
           "uses an index such as HNSW, which walks a graph instead of comparing with every vector: far faster, "
           "at the price of missing a few neighbours. Choose HNSW to compare both.")
 word_list = current_word_list()
-with frame.controls:
-    method = method_picker(key="search_method")
-with frame.picture:
-    embedder = load_embedder(method)
-    if embedder is None:
-        st.stop()
+method, embedder = picked_embedder(frame, "search_method")
 scopes = {"list": f"Your list ({len(word_list):,} items, from the sidebar)"}
 if embedder.has_vocabulary and not looks_like_sentences(word_list.items):
     scopes = {"vocabulary": f"All {embedder.vocabulary_size():,} words of {embedder.title}", **scopes}

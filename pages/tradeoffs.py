@@ -19,7 +19,7 @@ from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_me
 from tradeoffs.store import COMPRESSION, METHOD, SWEEP, Found, Stored, day, duration
 from ui.display import font_scale, load_with_progress, progress_bar, show_chart
 from ui.frame import page_frame, picture_height
-from ui.methods import load_embedder, method_picker
+from ui.methods import picked_embedder
 from ui.sidebar import current_corpus
 
 SIZES = [10_000, 50_000, 100_000, None]
@@ -38,16 +38,7 @@ frame = page_frame(
           "a little precision. Every number on this page is measured on this machine, and kept: the page opens "
           "on the last measurements taken here.")
 
-with frame.controls:
-    method = method_picker(key="tradeoffs_method")
-with frame.picture:
-    embedder = load_embedder(method)
-    if embedder is None:
-        st.stop()
-    if not embedder.has_vocabulary:
-        st.info(f"{embedder.title} has no vocabulary of its own to compress: choose GloVe, Word2Vec, FastText or "
-                "your own vectors.")
-        st.stop()
+method, embedder = picked_embedder(frame, "tradeoffs_method", needs_vocabulary_to="to compress")
 vectors, words = embedder.keyed_vectors.vectors, embedder.keyed_vectors.index_to_key
 with frame.controls:
     size = st.select_slider("Words", SIZES, value=SIZES[0], key="tradeoffs_size",

@@ -8,6 +8,7 @@ import embedders
 from embedders import Embedder
 from embedders.uploaded import UPLOADED_PREFIX
 from ui.display import load_with_progress
+from ui.frame import Frame
 from ui.sidebar import current_corpus
 from ui.uploads import session_uploads, uploaded_methods
 
@@ -46,17 +47,22 @@ def method_picker(label: str = "Embedding method", key: str = "method", default:
     return st.selectbox(label, names, index=None, format_func=titles.get, key=key)
 
 
-def vocabulary_method_picker(key: str, purpose: str) -> tuple[str, Embedder]:
-    """A method picker for pages that work on a whole vocabulary; stops the page, saying why, for a
-    method without one (``purpose`` says what for, e.g. "to search") or that failed to load."""
-    method = method_picker(key=key)
-    embedder = load_embedder(method)
-    if embedder is None:
-        st.stop()
-    if not embedder.has_vocabulary:
-        st.info(f"{embedder.title} has no vocabulary of its own {purpose}: choose GloVe, Word2Vec, FastText "
-                "or your own vectors.")
-        st.stop()
+def picked_embedder(frame: Frame, key: str, needs_vocabulary_to: str | None = None) -> tuple[str, Embedder]:
+    """The method picker in the frame's controls, and its embedder loaded with progress in the picture's place.
+
+    Stops the page, saying why, when the method failed to load or, for a page that works on a whole
+    vocabulary (``needs_vocabulary_to`` says what for, e.g. "to compress"), has none.
+    """
+    with frame.controls:
+        method = method_picker(key=key)
+    with frame.picture:
+        embedder = load_embedder(method)
+        if embedder is None:
+            st.stop()
+        if needs_vocabulary_to and not embedder.has_vocabulary:
+            st.info(f"{embedder.title} has no vocabulary of its own {needs_vocabulary_to}: choose GloVe, Word2Vec, "
+                    "FastText or your own vectors.")
+            st.stop()
     return method, embedder
 
 
