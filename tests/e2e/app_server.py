@@ -105,6 +105,11 @@ def chart_text(page) -> set[str]:
     return set(page.locator(".js-plotly-plot g.textpoint text").evaluate_all("els => els.map(e => e.textContent)"))
 
 
+def chart_words(page) -> set[str]:
+    """Every word of the first chart, labelled or not (its hover text)."""
+    return set(page.locator(".js-plotly-plot").first.evaluate("plot => plot.data.flatMap(t => t.customdata || [])"))
+
+
 def chart_title(page) -> str:
     return page.locator(".js-plotly-plot .gtitle").text_content()
 

@@ -17,7 +17,7 @@ def test_a_page_address_as_a_fresh_servers_first_request_gets_the_whole_app(brow
         page.set_default_timeout(STEP_TIMEOUT_MS)
         page.goto(f"{url}/arithmetic")
         wait_until_idle(page)
-        page.locator("h1").filter(has_text="Word arithmetic").wait_for()
+        page.locator("[data-testid='stMain'] h3").filter(has_text="Word arithmetic").wait_for()  # the frame's heading
         navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
         assert all(title in navigation for title in PAGE_TITLES)
         assert page.locator("[data-testid='stSidebar']").get_by_text("Word list").is_visible()

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from story import STEPS
-from tests.e2e.app_server import chart_text, chart_title, wait_until_idle
+from tests.e2e.app_server import chart_text, chart_title, chart_words, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_next_walks_through_every_step_and_each_shows_its_live_view(page):
             started = time.monotonic()
             button(page, "Next").click()
             wait_until_idle(page)
-            page.locator("h2").filter(has_text=step.title).wait_for()
+            page.locator("[data-testid='stMain'] h3").filter(has_text=step.title).wait_for()
             page.locator(SHOWN).first.wait_for()
             seconds[step.key] = time.monotonic() - started
         page.locator(SHOWN).first.wait_for()  # the first step's view too: it may arrive after the page is idle
@@ -51,11 +51,12 @@ def test_explore_this_yourself_opens_the_full_page_in_the_steps_state(page):
     explore = page.context.new_page()  # a new tab is a new session: it reads the link's parameters
     explore.goto(address)
     wait_until_idle(explore)
-    explore.locator("h1").filter(has_text="Explore an embedding").wait_for()
+    explore.locator("[data-testid='stMain'] h3").filter(has_text="Explore an embedding").wait_for()
     assert explore.get_by_role("textbox", name="Find a word").input_value() == "kingliness"
     explore.locator(".js-plotly-plot .gtitle").first.wait_for()
     assert chart_title(explore) == "FastText · PCA · 2D"
-    assert {"kingliness", "riverbank"} <= chart_text(explore)  # the typed words, not the sidebar's preset
+    assert "kingliness" in chart_text(explore)  # found words are always labelled
+    assert {"kingliness", "riverbank"} <= chart_words(explore)  # the typed words, not the sidebar's preset
     assert explore.locator("[data-testid='stException']").count() == 0
     explore.close()
 
@@ -63,7 +64,7 @@ def test_explore_this_yourself_opens_the_full_page_in_the_steps_state(page):
 def test_a_link_to_a_step_past_the_end_opens_the_last_step(page, app_url):
     page.goto(f"{app_url}/?page=story&step=40&present=1")  # a reload is a new session: it reads the link
     wait_until_idle(page)
-    page.locator("h2").filter(has_text=STEPS[-1].title).wait_for()
+    page.locator("[data-testid='stMain'] h3").filter(has_text=STEPS[-1].title).wait_for()
     assert page.get_by_text(f"Step {len(STEPS)} of {len(STEPS)}").is_visible()
     page.locator(".js-plotly-plot").first.wait_for()
     assert page.locator("[data-testid='stException']").count() == 0
