@@ -15,7 +15,7 @@ def test_five_thousand_uploaded_words_draw_a_webgl_chart_with_readable_labels(pa
     wait_until_idle(page)
     page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(upload))
     wait_until_idle(page)
-    page.get_by_text("5,000 items").wait_for()
+    page.locator("[data-testid='stSidebar']").get_by_text("5,000 items").wait_for()
 
     page.locator(".js-plotly-plot .gl-container canvas").first.wait_for()  # markers drawn with WebGL
     page.get_by_text("Labels on 100 of 5,000 points").wait_for()

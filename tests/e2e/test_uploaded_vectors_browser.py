@@ -48,7 +48,7 @@ def test_an_uploaded_vectors_file_draws_its_words_and_neighbours_and_exports_rou
         "plots => plots.map(p => p.data[0]).find(t => t.orientation === 'h').customdata")
     assert set(neighbours) <= set(words) and len(neighbours) == 10  # searched in the file's own vocabulary
 
-    page.locator("[data-testid='stPopover'] button").first.click()  # the chart's Download menu
+    page.locator("[data-testid='stPopover'] button").filter(has_text="Download").first.click()  # the chart's Download menu
     with page.expect_download() as download:
         page.get_by_role("button", name="Coordinates (CSV)").click()
     coordinates = vectorfiles.read_coordinates(download.value.path().read_bytes(), "coordinates.csv")
