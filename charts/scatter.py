@@ -399,10 +399,14 @@ def _texts(labels, highlighted) -> list[str]:
 
 
 def add_query_marker(figure: go.Figure, point: np.ndarray, query: str) -> go.Figure:
-    """Draw a search query as its own marker (a large black star) on a 2-D scatter."""
+    """Draw a search query as its own marker (a large black star) on a 2-D scatter.
+
+    The star has no text of its own: the figure's labels were placed without it, so a label here could
+    cover one of them. Its hover and the chart's title name the query.
+    """
     figure.add_trace(go.Scatter(
-        x=[float(point[0])], y=[float(point[1])], name="query", mode="markers+text", text=[f"<b>{short(query)}</b>"],
-        textposition="bottom center", customdata=[plain(query)], hovertemplate="%{customdata}<extra>query</extra>",
+        x=[float(point[0])], y=[float(point[1])], name="query", mode="markers",
+        customdata=[plain(query)], hovertemplate="%{customdata}<extra>query</extra>",
         marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=1)),
     ))
     return figure
