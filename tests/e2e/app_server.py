@@ -96,6 +96,12 @@ def wait_until_idle(page, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
     page.wait_for_selector(IDLE_APP, timeout=timeout_ms)
 
 
+def upload(page, label: str, name: str, content: bytes) -> None:
+    """Choose a file in the sidebar uploader labelled ``label``, as a person's file dialog would."""
+    uploader = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']").filter(has_text=label)
+    uploader.locator("input[type='file']").set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": content}])
+
+
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 

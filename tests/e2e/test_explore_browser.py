@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.app_server import chart_text, chart_title, chart_words, choose, wait_until_idle
+from tests.e2e.app_server import chart_text, chart_title, chart_words, choose, upload, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -51,12 +51,6 @@ def test_user_markup_is_shown_as_text(page):
     # The missing items appear literally, tags and asterisks included, and no <b>/<i> was created from them.
     assert page.get_by_text("<b>king</b>, **queen**, xyzzy<i>plugh</i>").is_visible()
     assert page.locator("[data-testid='stMain'] b, [data-testid='stMain'] i").count() == 0
-
-
-def upload(page, label: str, name: str, content: bytes) -> None:
-    """Choose a file in the sidebar uploader labelled ``label``, as a person's file dialog would."""
-    uploader = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']").filter(has_text=label)
-    uploader.locator("input[type='file']").set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": content}])
 
 
 def test_an_uploaded_csv_word_list_is_drawn_with_its_groups(page):
