@@ -1,30 +1,30 @@
 """Embedding explorer: the entry point of ``streamlit run app.py``."""
 
+import logging
+
 import streamlit as st
 
+from links.pages import DEFAULT_PAGE
+from links.pages import PAGES as PAGE_TABLE
 from projection.umap_worker import umap_worker
 from ui.frame import frame_style
+from ui.links import link_notes, open_link, share_box, write_link
 from ui.projections import umap_status_caption
 from ui.sidebar import corpus_sidebar, current_word_list, word_list_shareable, word_list_sidebar
 from ui.state import PRESENTATION
 from ui.uploads import vectors_sidebar
-from ui.view_state import link_notes, open_link, share_box, write_link
+
+# What the app catches and turns into a message (a failed projection, a dead UMAP worker) is also logged,
+# with its traceback, on the server's console; warnings and errors only (gensim says much at INFO).
+logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 # A presenter's link (present=1) opens with the sidebar folded away: the projector's width goes to the picture.
 st.set_page_config(page_title="Embedding explorer", page_icon=":material/explore:", layout="wide",
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "1" else "auto")
 
 #: Pages by their name in shared links (``?page=…``), in navigation order.
-PAGES = {
-    "story": st.Page("pages/story.py", title="Story", icon=":material/school:"),
-    "explore": st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
-    "compare": st.Page("pages/compare.py", title="Compare methods", icon=":material/view_module:"),
-    "arithmetic": st.Page("pages/arithmetic.py", title="Word arithmetic", icon=":material/calculate:"),
-    "transformer": st.Page("pages/inside_transformer.py", title="Inside the transformer", icon=":material/psychology:"),
-    "search": st.Page("pages/search.py", title="Similarity search", icon=":material/search:"),
-    "tradeoffs": st.Page("pages/tradeoffs.py", title="What precision costs", icon=":material/compress:"),
-    "coordinates": st.Page("pages/coordinates.py", title="Your coordinates", icon=":material/upload_file:"),
-}
+PAGES = {entry.name: st.Page(entry.script, title=entry.title, icon=entry.icon, default=entry.name == DEFAULT_PAGE)
+         for entry in PAGE_TABLE}
 linked_page = open_link()
 page = st.navigation(list(PAGES.values()))
 page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)

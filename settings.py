@@ -10,6 +10,9 @@ MAX_ITEMS = 5000
 #: The same limit for uploaded files: every page handles this many (bench/ measures it).
 MAX_UPLOAD_ITEMS = 100_000
 
+#: Longer items are cut: MiniLM reads at most 256 word pieces anyway.
+MAX_ITEM_CHARACTERS = 1000
+
 #: Upper bound on the size of an uploaded word list or corpus file.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -30,7 +33,7 @@ def cache_dir() -> Path:
     return path
 
 
-# --- Uploaded word-vector files (vectorfiles.py) ----------------------------
+# --- Uploaded word-vector files (``inputs.vectorfiles``) ----------------------------
 #: Upper bound on an uploaded vectors file, and on what decompressing one may produce
 #: (a .gz or .zip that unpacks to more is refused while unpacking: no zip bombs).
 MAX_VECTOR_FILE_BYTES = 200 * 1024 * 1024

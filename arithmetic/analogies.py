@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from common.vectors import unit_rows
 from embedders import Embedder
-from embedders.similarity import unit_rows
 
 #: Extra candidates fetched when inputs are kept, so that ``topn`` non-input words remain visible.
 _INPUT_COUNT = 3

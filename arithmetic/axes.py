@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from common.vectors import unit_rows
 from embedders import Embedder
-from embedders.similarity import unit_rows
 
 #: Shorter axis directions are treated as zero: the two ends have (nearly) the same vector.
 MIN_AXIS_LENGTH = 1e-6

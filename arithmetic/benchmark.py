@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders import Embedder, Progress, no_progress
-from embedders.similarity import unit_rows
+from common.progress import Progress, fraction_done, no_progress
+from common.vectors import unit_rows
+from embedders import Embedder
 
 #: Like gensim's ``restrict_vocab``: questions and answers use only the first words of the
 #: vocabulary, the most frequent ones for GloVe, Word2Vec and FastText. It keeps the search fast and
@@ -147,7 +148,7 @@ def evaluate_analogies(
         for start in range(0, len(known), batch_size):
             correct += _count_correct(unit, known[start : start + batch_size])
             scored = min(start + batch_size, len(known))
-            progress(min(1.0, (done + scored) / total), f"{name}: {scored} of {len(known)} questions scored")
+            progress(fraction_done(done + scored, total), f"{name}: {scored} of {len(known)} questions scored")
         done += len(rows)
         progress(done / total, f"{name} done")
         scores.append(SectionScore(name, len(rows), len(known), correct))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders.similarity import pairwise_cosine
+from common.vectors import pairwise_cosine
 
 #: A heatmap of more items has cells too small to read or hover; longer lists are cut, visibly.
 MAX_HEATMAP_ITEMS = 150

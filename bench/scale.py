@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import embedders  # noqa: E402
 from projection import neighbour_graph, run_projection  # noqa: E402
-from projection.quality import trustworthiness  # noqa: E402
+from projection.distortion import trustworthiness  # noqa: E402
 from projection.reducers import sample_rows  # noqa: E402
 
 TRUST_K = 10

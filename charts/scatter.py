@@ -236,22 +236,6 @@ def marker_style(n: int) -> tuple[float, float]:
     return float(np.clip(11.5 - 1.7 * decades, 3.0, 9.0)), float(np.clip(1.15 - 0.2 * decades, 0.25, 0.9))
 
 
-def label_rows(coords: np.ndarray, highlighted: np.ndarray, budget: int = LABEL_BUDGET) -> np.ndarray:
-    """Rows to label before any overlap check: all when they fit the budget; else highlighted ones, then
-    one per region (``region_rows``), up to the budget. Sorted."""
-    n = len(coords)
-    if n <= budget:
-        return np.arange(n)
-    chosen = list(np.flatnonzero(highlighted)[:budget])
-    taken = set(chosen)
-    for row in region_rows(coords, 2 * budget):  # twice the cells needed: the edges of a cloud stay empty
-        if len(chosen) >= budget:
-            break
-        if row not in taken:
-            chosen.append(row)
-    return np.sort(np.asarray(chosen, dtype=np.intp))
-
-
 def region_rows(coords: np.ndarray, cells: int) -> np.ndarray:
     """One row per occupied cell of a grid of about ``cells`` cells over the first two coordinates, busiest first.
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import importlib
 import threading
 
-from embedders.base import Embedder, EmbeddingResult, Progress, no_progress
+from embedders.base import Embedder, EmbeddingResult
 from embedders.corpus import Corpus
 
-__all__ = ["Corpus", "EmbeddingResult", "Embedder", "Progress", "available", "get", "is_shared", "no_progress", "title"]
+__all__ = ["Corpus", "EmbeddingResult", "Embedder", "available", "get", "is_shared", "title"]
 
 #: method name -> (module, class name, display title)
 _REGISTRY: dict[str, tuple[str, str, str]] = {

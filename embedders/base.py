@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Called with a fraction in [0, 1] and a short message while something slow runs.
-Progress = Callable[[float, str], None]
-
-
-def no_progress(fraction: float, message: str) -> None:
-    """A progress callback that ignores its reports."""
+from common.progress import Progress, no_progress
 
 
 @dataclass
@@ -53,8 +48,6 @@ class Embedder:
     description: str = ""
     #: Whether lookups ignore case (the vocabulary is lower-case).
     lowercase: bool = True
-    #: Whether items are sentences (True) or single words (False).
-    embeds_sentences: bool = False
     #: Whether loading is slow enough (training, big model) to warrant progress.
     slow_to_load: bool = False
     #: Whether first use trains a model (up to a minute) rather than loading one.

@@ -8,12 +8,13 @@ pickles.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.files import write_atomically
+from common.fingerprints import fingerprint
 from settings import cache_dir
 
 BUNDLED_WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
@@ -58,7 +59,7 @@ def corpus_from_text(text: str, name: str = "uploaded text") -> Corpus:
     if len(paragraphs) == 1:
         paragraphs = text.splitlines()
     documents = tuple(doc for doc in (tokenize(p) for p in paragraphs) if doc)
-    corpus = Corpus(name, documents, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    corpus = Corpus(name, documents, fingerprint(text)[:16])
     if corpus.token_count < MIN_CORPUS_TOKENS:
         raise CorpusError(
             f"{name} has {corpus.token_count:,} words; training needs at least {MIN_CORPUS_TOKENS:,}."
@@ -95,6 +96,5 @@ def _tokenize_wikipedia_sample(target: Path) -> None:
     # because forking a busy web server for three seconds of work is not worth it.
     wiki = WikiCorpus(datapath(BUNDLED_WIKIPEDIA_FILE), dictionary={}, processes=1)
     lines = [" ".join(tokens) for tokens in wiki.get_texts()]
-    partial = target.with_suffix(".partial")
-    partial.write_text("\n".join(lines), encoding="utf-8")
-    partial.replace(target)  # atomic, so a crash never leaves half a corpus
+    text = "\n".join(lines).encode("utf-8")
+    write_atomically(target, lambda file: file.write(text))  # a crash never leaves half a corpus

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import CorpusEmbedder, EmbeddingResult, Progress, keyed_vectors_from
+from common.progress import Progress
+from embedders.base import CorpusEmbedder, EmbeddingResult, keyed_vectors_from
 from embedders.corpus import Corpus, tokenize
 
 #: Tokens per passage: 106 whole articles blur every topic together, short passages are too sparse

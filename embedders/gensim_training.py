@@ -7,14 +7,14 @@ unpickling anything.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import numpy as np
 from gensim.models.callbacks import CallbackAny2Vec
 from gensim.models.word2vec import MAX_WORDS_IN_BATCH
 
-from embedders.base import CorpusEmbedder, Progress
+from common.files import temporary_path
+from common.fingerprints import fingerprint
+from common.progress import Progress
+from embedders.base import CorpusEmbedder
 from settings import cache_dir
 
 
@@ -43,12 +43,7 @@ class GensimTrainedEmbedder(CorpusEmbedder):
 
     def cache_path(self):
         """Where the vectors for this corpus and these parameters are saved."""
-        settings = json.dumps(
-            {"method": self.name, "corpus": self.corpus.fingerprint, "sentence_limit": MAX_WORDS_IN_BATCH,
-             **self.training_parameters},
-            sort_keys=True,
-        )
-        digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
+        digest = fingerprint(self.name, self.corpus.fingerprint, MAX_WORDS_IN_BATCH, self.training_parameters)[:16]
         return cache_dir() / "trained" / f"{self.name}-{digest}.bin"
 
     def _load(self, progress: Progress) -> None:
@@ -75,10 +70,8 @@ class GensimTrainedEmbedder(CorpusEmbedder):
             callbacks=[_EpochProgress(self.title, epochs, progress)],
             **self.training_parameters,
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        self._write(model, partial)
-        partial.replace(path)
+        with temporary_path(path) as temporary:  # two servers training at once each rename a whole file
+            self._write(model, temporary)
         return model.wv
 
     def _model_class(self):

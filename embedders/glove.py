@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import KeyedVectorsEmbedder, Progress, keyed_vectors_from
+from common.progress import Progress
+from embedders.base import KeyedVectorsEmbedder, keyed_vectors_from
 
 
 class GloVeEmbedder(KeyedVectorsEmbedder):

@@ -7,7 +7,8 @@ import threading
 
 import numpy as np
 
-from embedders.base import Embedder, EmbeddingResult, Progress
+from common.progress import Progress, fraction_done
+from embedders.base import Embedder, EmbeddingResult
 
 BATCH_SIZE = 64
 #: Items per call to ``encode``, which sorts each call's items by length before batching: one call per
@@ -53,7 +54,6 @@ class MiniLMEmbedder(Embedder):
         "even ones it never saw, but a lone word has no context to work with."
     )
     lowercase = False  # the model's tokenizer lower-cases by itself
-    embeds_sentences = True
     slow_to_load = True
 
     def _load(self, progress: Progress) -> None:
@@ -86,7 +86,7 @@ class MiniLMEmbedder(Embedder):
             with _use_lock:
                 batches.append(model.encode(batch, batch_size=BATCH_SIZE, normalize_embeddings=True,
                                             convert_to_numpy=True))
-            progress(min(1.0, (start + len(batch)) / max(1, len(items))), f"Encoding {start + len(batch)} of {len(items)}")
+            progress(fraction_done(start + len(batch), len(items)), f"Encoding {start + len(batch)} of {len(items)}")
         # sentence-transformers renamed this method in version 6.
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         dim = dimension()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from embedders.base import Embedder, EmbeddingResult, Progress
+from common.progress import Progress
+from embedders.base import Embedder, EmbeddingResult
 
 
 class OneHotEmbedder(Embedder):

@@ -6,22 +6,16 @@ start. Only long presets embedded by registered methods with fixed vectors are
 stored: never a user's list, upload or corpus, and never the vectors of a method
 trained here, which change with its training settings. Files are ``.npz`` read
 with ``allow_pickle=False``.
-
-``write_atomically`` is how files in the cache folder are written: other modules use it too.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
+from common.files import write_atomically
+from common.fingerprints import fingerprint
 from embedders.base import Embedder, EmbeddingResult
 from settings import cache_dir
 
@@ -39,7 +33,7 @@ def stored_embedding(embedder: Embedder, preset: str, items: tuple[str, ...], as
     if not embedders.is_shared(embedder) or embedder.uses_corpus or len(items) < STORE_FROM:
         return compute()
     method = embedder.name
-    digest = hashlib.blake2b("\n".join(items).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    digest = fingerprint(list(items))[:16]
     path = cache_dir() / "preset-vectors" / f"{method}-{preset}-{'sentences' if as_sentences else 'words'}-{digest}.npz"
     if path.exists():
         try:
@@ -49,28 +43,8 @@ def stored_embedding(embedder: Embedder, preset: str, items: tuple[str, ...], as
         except (OSError, ValueError, KeyError):
             pass  # a damaged or older file: computed again and replaced below
     result = compute()
+    # allow_pickle=False as in the reader above; naming it also keeps the ``**`` arrays off that bool parameter
     write_atomically(path, lambda file: np.savez(
-        file, vectors=result.vectors, sentences=result.sentences,
+        file, allow_pickle=False, vectors=result.vectors, sentences=result.sentences,
         **{name: np.array(getattr(result, name), dtype=str) for name in _TEXT_FIELDS}))
     return result
-
-
-def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Create or replace the file ``path`` with what ``write(file)`` writes to an open binary file.
-
-    The bytes go to a temporary file of a unique name in the same folder, renamed over ``path`` once
-    complete (``os.replace``, atomic on one file system): a reader sees the old file or the new one,
-    never half of one, and two processes writing the same path at once each rename a whole file. After
-    a failure the temporary file is removed and the error raised.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -7,10 +7,7 @@ in the session that read the file.
 
 from __future__ import annotations
 
-import hashlib
-
-import numpy as np
-
+from common.fingerprints import fingerprint
 from embedders.base import KeyedVectorsEmbedder, keyed_vectors_from
 
 #: Method names of uploaded sets start with this, so they never collide with registered ones.
@@ -24,9 +21,7 @@ class UploadedVectorsEmbedder(KeyedVectorsEmbedder):
         super().__init__()
         self.vector_set = vector_set
         self.filename = filename
-        digest = hashlib.blake2b(np.ascontiguousarray(vector_set.vectors).data, digest_size=8)  # no copy
-        digest.update("\n".join(vector_set.words).encode("utf-8", "surrogatepass"))
-        self.name = f"{UPLOADED_PREFIX}{digest.hexdigest()}"
+        self.name = f"{UPLOADED_PREFIX}{fingerprint(vector_set.vectors, list(vector_set.words))[:16]}"
         self.title = f"Uploaded: {filename}"
         rows, dimension = vector_set.vectors.shape
         self.description = (

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import wordlists
 from arithmetic import why_trivial
 from arithmetic.analogies import ANALOGY_PRESETS, AnalogyError, analogy_picture, solve_analogy
 from arithmetic.axes import AXIS_PRESETS, PCA_AXIS_LABEL, AxisError, parse_words, place_on_axes
 from arithmetic.benchmark import DEFAULT_RESTRICT_VOCAB, BenchmarkResult, evaluate_analogies, section_names
 from arithmetic.similarity import MAX_HEATMAP_ITEMS, ORDERS, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
+from inputs import wordlists
 from ui.display import font_scale, show_chart, show_items
 from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons

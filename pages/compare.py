@@ -4,21 +4,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import wordlists
 from charts.compare import agreement_heatmap, group_colours, panel
+from inputs import wordlists
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
-from projection.quality import chance_overlap, why_not_computable
+from projection.distortion import chance_overlap, why_not_computable
 from ui.display import font_scale, show_chart
+from ui.distortion import EXPLANATION, neighbours_control, show_projection_quality
 from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame
+from ui.links import presentation_mode
 from ui.methods import embedder_for, method_title, method_titles
 from ui.projections import projected, projection_controls
-from ui.quality import EXPLANATION, neighbours_control, show_projection_quality
-from ui.selection import selectable_map
+from ui.selection_panel import selectable_map
 from ui.sidebar import current_word_list
-from ui.view_state import presentation_mode
 
 DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
 PREFERRED_REFERENCE = "glove"

@@ -3,14 +3,14 @@
 import numpy as np
 import streamlit as st
 
-import vectorfiles
 from charts.presentation import SCALE
 from charts.scatter import DENSITY_FROM, DENSITY_MARKERS, MAX_3D_POINTS, scatter_chart
+from inputs import vectorfiles
 from ui.display import show_chart
 from ui.exports import export_buttons
 from ui.frame import page_frame, picture_height
+from ui.links import presentation_mode
 from ui.session_cache import remembered
-from ui.view_state import presentation_mode
 
 EXAMPLE_NAME = "example-digits-pca.csv"
 FORMAT = (

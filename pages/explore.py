@@ -6,17 +6,17 @@ import streamlit as st
 from charts.bars import neighbours_chart, similarity_spread_chart
 from charts.palette import group_colours
 from charts.scatter import scatter_chart
-from embedders.similarity import neighbours_within, similarity_histogram
+from common.vectors import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
 from ui.display import font_scale, show_chart
+from ui.distortion import show_projection_quality
 from ui.embedded import embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame, picture_height
 from ui.methods import embedder_for, method_picker
 from ui.projections import projected, projection_controls, shared_graph
-from ui.quality import show_projection_quality
-from ui.selection import cluster_groups, colouring_controls, selectable_map
+from ui.selection_panel import cluster_groups, colouring_controls, selectable_map
 from ui.sidebar import add_items, current_corpus, current_word_list
 from ui.state import FIND_WORD
 

@@ -6,6 +6,8 @@ import streamlit as st
 
 import embedders
 from charts.scatter import add_query_marker, scatter_chart
+from common.fingerprints import fingerprint
+from inputs.wordlists import looks_like_sentences
 from projection import run_projection
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
 from retrieval.rag import map_with_query, matches, rag_prompt
@@ -13,9 +15,8 @@ from ui.display import font_scale, progress_bar, show_chart
 from ui.embedded import embedded_list
 from ui.frame import page_frame, picture_height
 from ui.methods import picked_embedder
-from ui.session_cache import fingerprint, remembered
+from ui.session_cache import remembered
 from ui.sidebar import current_word_list
-from wordlists import looks_like_sentences
 
 frame = page_frame(
     "Similarity search",

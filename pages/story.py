@@ -4,9 +4,9 @@ import streamlit as st
 
 from story import STEPS, clamp_step
 from ui.frame import page_frame
+from ui.links import current_view, link_to
 from ui.state import STORY_STEP
 from ui.story_views import render
-from ui.view_state import current_view, link_to
 
 
 def move(by: int) -> None:

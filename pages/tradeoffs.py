@@ -209,6 +209,7 @@ if st.button(label, key="tradeoffs_methods_measure",
                   f"{SAMPLE_SIZE:,} words and {SAMPLE_SIZE:,} sentences and scores it; MiniLM reads 1,465 passages."):
     report, remove = progress_bar()
     chosen = waiting or registered
+    saved = 0
     for number, name in enumerate(chosen):
         # The bundled corpus: the methods every user starts from (not this session's own corpus).
         bundled = embedders.get(name)
@@ -219,15 +220,18 @@ if st.button(label, key="tradeoffs_methods_measure",
 
         measurement = store.measure(lambda bundled=bundled, step=step: measure_method(bundled, step))
         store.save(folder, METHOD, store.method_key(name), measurement)
+        saved += 1
     remove()
-    st.rerun()  # the methods join the picture above
+    if saved:
+        st.rerun()  # the methods join the picture above; when none loaded, their errors stay on the page
 
 if measured:
     rows: list[tuple[MethodCost, MethodQuality]] = [measured[name].value for name in registered if name in measured]
     dates = sorted(measured[name].taken for name in measured)
     when = day(dates[0]) + (f" to {day(dates[-1])}" if dates[-1].date() != dates[0].date() else "")
     st.caption(f"The methods as every user starts with them (count, TF-IDF, Word2Vec and FastText trained on the "
-               f"bundled Wikipedia sample), measured on {when}, {rows[0][0].cores} cores.")
+               f"bundled Wikipedia sample), measured on {when}, "
+               f"{' or '.join(str(cores) for cores in sorted({cost.cores for cost, _ in rows}))} cores.")
     st.dataframe(pd.DataFrame([{
         "method": cost.title, "numbers per word": cost.word_dimensions,
         "numbers per sentence": cost.sentence_dimensions, "bytes per word": cost.bytes_per_word,

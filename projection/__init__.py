@@ -1,8 +1,7 @@
 """Projection of vectors to 2-D or 3-D, and how faithful such pictures are."""
 
 from projection.align import align, align_to_words, fit_alignment
-from projection.neighbours import NeighbourGraph, neighbour_graph
-from projection.quality import (
+from projection.distortion import (
     ProjectionQuality,
     knn_recall,
     mean_overlap_matrix,
@@ -10,6 +9,7 @@ from projection.quality import (
     projection_quality,
     trustworthiness,
 )
+from projection.neighbours import NeighbourGraph, neighbour_graph
 from projection.reducers import (
     PROJECTION_METHODS,
     UMAP_METRICS,

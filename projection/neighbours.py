@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders.base import Progress, no_progress
-from embedders.similarity import unit_rows
+from common.progress import Progress, no_progress
+from common.vectors import flat_index, unit_rows
 
 GRAPH_METRICS = ("cosine", "euclidean", "correlation")
 #: Up to this much work (points x points x dimensions) the graph is exact; above, approximate (IVF):
@@ -99,14 +99,14 @@ def neighbour_graph(
     exact = float(n) * n * d <= exact_work
     with _search_threads(faiss):
         if exact:
-            index = faiss.IndexFlatIP(d) if inner_product else faiss.IndexFlatL2(d)
+            index = flat_index(d, inner_product)
         else:
             index = _approximate_index(faiss, points, inner_product, progress)
         index.add(points)
         scores, found = _search(index, points, k + 1, progress, f"Finding each point's {k} nearest neighbours")
         missing = np.flatnonzero((found < 0).any(axis=1))
         if len(missing):  # an approximate index can come back short for a few points: search those exactly
-            flat = faiss.IndexFlatIP(d) if inner_product else faiss.IndexFlatL2(d)
+            flat = flat_index(d, inner_product)
             flat.add(points)
             scores[missing], found[missing] = flat.search(points[missing], k + 1)
 
@@ -142,7 +142,7 @@ def neighbours_of(
         found, distances = _low_dimensional(points, rows, k, progress)
     else:
         with _search_threads(faiss):
-            index = faiss.IndexFlatIP(d) if inner_product else faiss.IndexFlatL2(d)
+            index = flat_index(d, inner_product)
             index.add(points)
             scores, found = _search(index, points[rows], k + 1, progress,
                                     f"Finding the {k} nearest neighbours of {len(rows):,} points")
@@ -181,7 +181,7 @@ def _approximate_index(faiss, points: np.ndarray, inner_product: bool, progress:
     n, d = points.shape
     lists = max(1, int(np.sqrt(n)))
     faiss_metric = faiss.METRIC_INNER_PRODUCT if inner_product else faiss.METRIC_L2
-    quantizer = faiss.IndexFlatIP(d) if inner_product else faiss.IndexFlatL2(d)
+    quantizer = flat_index(d, inner_product)
     index = faiss.IndexIVFFlat(quantizer, d, lists, faiss_metric)  # faiss's wrapper keeps the quantizer alive
     index.nprobe = min(lists, IVF_PROBES)
     progress(0.0, f"Building an approximate neighbour index of {n:,} points…")

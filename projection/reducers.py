@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from embedders.base import Progress, no_progress
+from common.progress import Progress, fraction_done, no_progress
 from projection.neighbours import NeighbourGraph, neighbour_graph
 from settings import cache_dir
 
@@ -291,7 +291,7 @@ def _tsne(vectors, dims, seed, perplexity, graph, progress) -> ProjectionResult:
     done = 0
 
     def report(iteration: int, error: float, embedding) -> None:
-        progress(min(1.0, (done + iteration) / total), f"t-SNE on {n:,} points: iteration {done + iteration} of {total}")
+        progress(fraction_done(done + iteration, total), f"t-SNE on {n:,} points: iteration {done + iteration} of {total}")
 
     embedding = TSNEEmbedding(
         start, affinities, negative_gradient_method="fft" if dims == 2 and n > TSNE_FFT_FROM else "bh", random_state=seed,

@@ -13,6 +13,7 @@ priority, so that sessions opened meanwhile hardly notice it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -24,7 +25,9 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from projection.reducers import ProjectionResult, run_projection, use_numba_disk_cache
+from projection.reducers import run_projection, use_numba_disk_cache
+
+logger = logging.getLogger(__name__)
 
 #: Points in the warm-up fit: more than UMAP's small-graph cases (spectral start needs > 10).
 WARMUP_POINTS = 300
@@ -129,10 +132,6 @@ class UmapWorker:
         self._done = threading.Event()
         self._lock = threading.Lock()
 
-    @property
-    def ready(self) -> bool:
-        return self.state == "ready"
-
     def elapsed(self) -> float:
         """Seconds the warm-up has taken so far (or in total, once finished)."""
         if self.started_at is None:
@@ -154,6 +153,7 @@ class UmapWorker:
         if error is None:
             self.state = "ready"
         else:  # shown in the app; UMAP then fails with the same cause when used
+            logger.error("The UMAP worker's warm-up failed", exc_info=error)
             self.error = f"{type(error).__name__}: {error}"
             self.state = "failed"
         self.finished_at = time.monotonic()
@@ -166,16 +166,25 @@ class UmapWorker:
     def submit(self, vectors: np.ndarray, dims: int, seed: int, **options) -> Future:
         """Run ``run_projection(vectors, "umap", dims, seed, **options)`` in the worker; a future of its result."""
         self.start()
+        executor = self._executor
         try:
-            return self._executor.submit(run_projection, vectors, "umap", dims, seed, **options)
+            return executor.submit(run_projection, vectors, "umap", dims, seed, **options)
         except BrokenProcessPool:  # the worker died (e.g. killed for memory): start a new one, once
-            with self._lock:
-                self._executor, _ = _started_executor()
-            return self._executor.submit(run_projection, vectors, "umap", dims, seed, **options)
+            return self._restarted(executor).submit(run_projection, vectors, "umap", dims, seed, **options)
 
-    def project(self, vectors: np.ndarray, dims: int, seed: int, **options) -> ProjectionResult:
-        """``submit`` and wait for the result."""
-        return self.submit(vectors, dims, seed, **options).result()
+    def _restarted(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A new worker in place of ``broken``, warmed up like the first (its state and error reported the
+        same way). Sessions that find the same dead worker at once share the one that the first starts."""
+        with self._lock:
+            if self._executor is broken:
+                logger.warning("The UMAP worker process died; starting a new one.")
+                broken.shutdown(wait=False)
+                self.state, self.error = "compiling", None
+                self.started_at, self.finished_at = time.monotonic(), None
+                self._done.clear()
+                self._executor, warmed = _started_executor()
+                warmed.add_done_callback(self._warmed)
+            return self._executor
 
 
 umap_worker = UmapWorker()

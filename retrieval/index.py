@@ -16,8 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from embedders.base import Progress, no_progress
-from embedders.similarity import unit_rows
+from common.files import temporary_path
+from common.fingerprints import fingerprint
+from common.progress import Progress, no_progress
+from common.vectors import flat_index, unit_rows
 
 INDEX_KINDS = {"exact": "Exact (compare with every vector)", "hnsw": "HNSW (approximate graph search)"}
 #: HNSW defaults: links per node (M), candidate list while building and while searching.
@@ -49,12 +51,14 @@ class IndexSettings:
         if not 1 <= self.build_depth <= MAX_DEPTH:
             raise ValueError(f"efConstruction must be between 1 and {MAX_DEPTH}; got {self.build_depth}.")
 
-    def file_name(self, name: str, rows: int, dimension: int) -> str:
-        """A file name that changes with everything the index depends on."""
-        shape = f"{rows}x{dimension}"
+    def file_name(self, name: str, vectors: np.ndarray) -> str:
+        """A file name that changes with everything the index depends on: these settings and the vectors'
+        content (a retrained model of the same vocabulary size gets its own file, never the old index)."""
+        rows, dimension = vectors.shape
+        about = f"{rows}x{dimension}-{fingerprint(vectors)[:16]}"
         if self.kind == "exact":
-            return f"{name}-exact-{shape}.faiss"
-        return f"{name}-hnsw-M{self.links}-efc{self.build_depth}-{shape}.faiss"
+            return f"{name}-exact-{about}.faiss"
+        return f"{name}-hnsw-M{self.links}-efc{self.build_depth}-{about}.faiss"
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class VectorIndex:
         unit = np.ascontiguousarray(unit_rows(vectors, dtype=np.float32))
         dimension = unit.shape[1]
         if settings.kind == "exact":
-            index = faiss.IndexFlatIP(dimension)
+            index = flat_index(dimension)
         else:  # IndexSettings allows only the two kinds
             index = faiss.IndexHNSWFlat(dimension, settings.links, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = settings.build_depth
@@ -102,13 +106,13 @@ class VectorIndex:
     @classmethod
     def load_or_build(cls, folder: Path, name: str, vectors: np.ndarray, settings: IndexSettings = IndexSettings(),
                       progress: Progress = no_progress) -> VectorIndex:
-        """The index saved in ``folder`` for these settings and shape, or a new one, built and saved there.
+        """The index saved in ``folder`` for these settings and vectors, or a new one, built and saved there.
 
         For shared vectors only (a model's vocabulary): an upload's index must not reach the disk.
         """
         import faiss
 
-        path = Path(folder) / settings.file_name(name, *vectors.shape)
+        path = Path(folder) / settings.file_name(name, vectors)
         note = ""
         if path.exists():
             started = time.perf_counter()
@@ -120,10 +124,8 @@ class VectorIndex:
                 return cls(index, settings, time.perf_counter() - started)
             note = f"The saved index {path.name} was damaged or did not match the vectors, so it was rebuilt."
         built = cls.build(vectors, settings, progress)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        faiss.write_index(built.faiss_index, str(partial))
-        partial.replace(path)  # a reader never sees a half-written file
+        with temporary_path(path) as temporary:  # a reader never sees a half-written file
+            faiss.write_index(built.faiss_index, str(temporary))
         built.note = note
         return built
 
@@ -219,7 +221,7 @@ def _one_query_at_a_time(index: VectorIndex, queries: np.ndarray, k: int,
     return np.vstack([result.indices for result in results]), float(np.mean([r.seconds_per_query for r in results]))
 
 
-_shared: dict[tuple[str, IndexSettings], VectorIndex] = {}
+_shared: dict[tuple[str, IndexSettings, str], VectorIndex] = {}
 _shared_lock = threading.Lock()
 
 
@@ -229,7 +231,7 @@ def shared_index(name: str, vectors: np.ndarray, settings: IndexSettings = Index
     in the cache folder and read back on later starts. Never for an upload, which is one session's."""
     from settings import cache_dir
 
-    key = (name, settings)
+    key = (name, settings, fingerprint(vectors))
     with _shared_lock:  # one build at a time: two sessions asking at once share it
         if key not in _shared:
             _shared[key] = VectorIndex.load_or_build(cache_dir() / "indexes", name, vectors, settings, progress)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders.similarity import unit_rows
+from common.vectors import unit_rows
 from retrieval.index import SearchResult
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import wordlists
+from inputs import wordlists
+from links.view import ProjectionSettings, ViewState
 from transformer_inside.presets import ATTENTION_EXAMPLE
-from view_state import ProjectionSettings, ViewState
 
 #: The sentence the tokens step cuts into pieces: "Embeddings" and "quokkas" both split.
 TOKENS_TEXT = "Embeddings turn words into vectors, even for quokkas."

@@ -6,7 +6,7 @@ from sklearn.manifold import trustworthiness as sklearn_trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
 import embedders
-import wordlists
+from inputs import wordlists
 from projection import (
     align,
     align_to_words,
@@ -17,7 +17,7 @@ from projection import (
     projection_quality,
     trustworthiness,
 )
-from projection.quality import chance_overlap, neighbour_indices
+from projection.distortion import chance_overlap, neighbour_indices
 
 
 def rotation_2d(angle: float) -> np.ndarray:
@@ -217,7 +217,7 @@ def test_one_hot_neighbours_do_not_follow_list_order():
 
 def test_quality_on_a_large_list_samples_trustworthiness_and_says_so(glove):
     from projection import neighbour_graph, project
-    from projection.quality import TRUSTWORTHINESS_SAMPLE, projection_quality
+    from projection.distortion import TRUSTWORTHINESS_SAMPLE, projection_quality
 
     vectors = np.asarray(glove.keyed_vectors.vectors[1000 : 1000 + TRUSTWORTHINESS_SAMPLE + 300])
     coords = project(vectors, "pca", 2)
@@ -230,7 +230,7 @@ def test_quality_on_a_large_list_samples_trustworthiness_and_says_so(glove):
 
 def test_knn_recall_of_a_large_list_is_the_mean_over_a_stated_sample_and_close_to_the_whole(glove):
     from projection import neighbour_graph, project
-    from projection.quality import KNN_RECALL_SAMPLE, projection_quality
+    from projection.distortion import KNN_RECALL_SAMPLE, projection_quality
 
     vectors = np.asarray(glove.keyed_vectors.vectors[1000 : 1000 + KNN_RECALL_SAMPLE + 3000])
     coords = project(vectors, "pca", 2)

@@ -20,7 +20,7 @@ from arithmetic.axes import (
 from arithmetic.benchmark import evaluate_analogies, load_questions, section_names
 from arithmetic.similarity import cluster_order, similarity_matrix
 from charts.arithmetic import analogy_chart, axes_chart, similarity_heatmap
-from embedders.similarity import pairwise_cosine, unit_rows
+from common.vectors import pairwise_cosine, unit_rows
 
 CAPITALS = "capital-common-countries"
 
@@ -177,7 +177,7 @@ def test_pca_y_axis_is_at_right_angles_to_x(glove):
 
 
 def test_axis_presets_place_their_word_lists(glove):
-    import wordlists
+    from inputs import wordlists
 
     for preset in AXIS_PRESETS:
         items = wordlists.load_preset(preset.word_list, lowercase=True).items

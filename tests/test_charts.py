@@ -57,16 +57,6 @@ def test_3d_charts_are_capped_and_say_so():
     assert f"showing {MAX_3D_POINTS:,} of {n:,} points" in chart.note()
 
 
-def test_a_zero_label_budget_labels_only_highlighted_words():
-    from charts.scatter import label_rows
-
-    coords = np.random.default_rng(1).normal(size=(50, 2))
-    highlighted = np.zeros(50, dtype=bool)
-    assert len(label_rows(coords, highlighted, budget=0)) == 0
-    highlighted[[3, 9]] = True
-    assert label_rows(coords, highlighted, budget=1).tolist() == [3]
-
-
 def test_small_charts_label_every_point_and_need_no_note():
     from charts.scatter import scatter_chart
 

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.metrics import adjusted_rand_score
 
-import wordlists
-from clusters import CLUSTER_METHODS, NAME_SEPARATOR, NOISE, NOISE_NAME, SILHOUETTE_SAMPLE, cluster
+from analysis.clusters import CLUSTER_METHODS, NAME_SEPARATOR, NOISE, NOISE_NAME, SILHOUETTE_SAMPLE, cluster
+from inputs import wordlists
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import embedders
-import wordlists
+from inputs import wordlists
 from tests.app_runner import chart_specs, plotly_array, run_app, typed_list
 
 pytestmark = pytest.mark.slow

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import vectorfiles
 from charts.density import density_cells
-from charts.labels import drawn_label_boxes, overlapping_pairs
 from charts.scatter import DENSITY_FROM, DENSITY_MARKERS, marker_style, scatter_chart
+from inputs import vectorfiles
+from inputs.vectorfiles.coordinates import _coordinate_columns, _coordinate_columns_fast
+from tests.label_geometry import drawn_label_boxes, overlapping_pairs
 
 
 def landscape(n: int, seed: int = 0) -> np.ndarray:
@@ -86,13 +87,13 @@ def test_more_rows_than_the_limit_are_refused_naming_the_line():
 def test_the_fast_reader_agrees_with_the_csv_module_on_awkward_files():
     text = ('word,x,y,note\r\n\r\n"a, b",1,2,"say ""hi"""\r\nplain,3.5,-4,\r\nab"c,1e3,5,x\r\n'
             '"q""",0.25,1,"multi word"\r\n')
-    fast = vectorfiles._coordinate_columns_fast(text, ",", 100)
+    fast = _coordinate_columns_fast(text, ",", 100)
     assert fast is not None
-    assert_same_columns(fast, vectorfiles._coordinate_columns(text, ",", "t.csv", 100))
+    assert_same_columns(fast, _coordinate_columns(text, ",", "t.csv", 100))
     # Values the fast reader leaves to Python's float (spaces, underscores), and a lone \r, still read right.
     for awkward, points in (("word,x,y\na, 1 ,2\nb,1_0,3\n", 2), ("word,x,y\ra,1,2\rb,3,4", 2)):
-        slow = vectorfiles._coordinate_columns(awkward, ",", "t.csv", 100)
-        assert_same_columns(vectorfiles._coordinate_columns_fast(awkward, ",", 100) or slow, slow)
+        slow = _coordinate_columns(awkward, ",", "t.csv", 100)
+        assert_same_columns(_coordinate_columns_fast(awkward, ",", 100) or slow, slow)
         assert vectorfiles.read_coordinates(awkward.encode(), "t.csv").coords.shape == (points, 2)
 
 
@@ -124,11 +125,11 @@ def write_rows(rows, delimiter: str, newline: str, quoted: bool) -> str:
 @given(ROWS, st.sampled_from([",", "\t"]), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_the_fast_reader_reads_random_files_as_the_csv_module_does(rows, delimiter, newline, quoted):
     text = write_rows(rows, delimiter, newline, quoted)
-    fast = vectorfiles._coordinate_columns_fast(text, delimiter, 100)
+    fast = _coordinate_columns_fast(text, delimiter, 100)
     if fast is None:
         return
     try:
-        slow = vectorfiles._coordinate_columns(text, delimiter, "t.csv", 100)
+        slow = _coordinate_columns(text, delimiter, "t.csv", 100)
     except vectorfiles.VectorFileError as error:
         raise AssertionError(f"the fast reader read what the csv module refuses: {error}") from None
     assert_same_columns(fast, slow)

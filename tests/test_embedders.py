@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import embedders
-import wordlists
-from embedders.similarity import pairwise_cosine
+from common.vectors import pairwise_cosine
+from inputs import wordlists
 
 ROYALTY = ["king", "queen", "building"]
 

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import embedders
-import wordlists
+from inputs import wordlists
 from tests.app_runner import chart_specs, run_app, typed_list
 
 FAST_METHODS = ["onehot", "count", "tfidf", "glove"]

@@ -5,22 +5,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-import wordlists
 from charts.arithmetic import axes_chart
 from charts.bars import neighbours_chart
 from charts.compare import PANEL_WIDTH, group_colours, panel
-from charts.labels import (
-    ASSUMED_WIDTH,
-    drawn_label_boxes,
-    drawn_marker_boxes,
-    label_boxes,
-    overlapping_pairs,
-    place_labels,
-)
+from charts.labels import ASSUMED_WIDTH, label_boxes, place_labels
 from charts.palette import OKABE_ITO
 from charts.presentation import SCALE, enlarged
 from charts.scatter import LABEL_BUDGET, scatter_chart
+from inputs import wordlists
 from projection import run_projection
+from tests.label_geometry import drawn_label_boxes, drawn_marker_boxes, overlapping_pairs
 
 SCALES = [1.0, SCALE]
 

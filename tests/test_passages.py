@@ -6,9 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import passages
-import wordlists
-from passages import (
+from inputs import passages, wordlists
+from inputs.passages import (
     ARTICLE_COUNT,
     MARKUP,
     MAX_PASSAGE_CHARACTERS,
@@ -20,6 +19,7 @@ from passages import (
     split_sentences,
     wikipedia_passages,
 )
+from settings import MAX_ITEM_CHARACTERS
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_ten_articles_give_between_one_and_three_thousand_passages(found):
 
 
 def test_every_passage_is_plain_prose_within_the_limits(found):
-    assert MAX_PASSAGE_CHARACTERS <= wordlists.MAX_ITEM_CHARACTERS
+    assert MAX_PASSAGE_CHARACTERS <= MAX_ITEM_CHARACTERS
     for passage in found:
         assert MIN_PASSAGE_WORDS <= len(passage.text.split()) <= MAX_PASSAGE_WORDS, passage
         assert len(passage.text) <= MAX_PASSAGE_CHARACTERS, passage

@@ -54,7 +54,7 @@ def test_bad_arguments_are_refused_with_a_reason():
 
 @pytest.mark.parametrize("method", list(PROJECTION_METHODS))
 def test_glove_royalty_and_buildings_stay_apart_in_every_projection(glove, method):
-    import wordlists
+    from inputs import wordlists
 
     words = wordlists.load_preset("royalty_vs_buildings", lowercase=True)
     result = glove.embed(words.items)
@@ -81,7 +81,7 @@ def test_large_3d_tsne_runs_on_a_stated_sample_and_says_so_before():
 
 def test_umap_and_tsne_reuse_a_shared_graph_of_glove_words(glove):
     from projection import neighbour_graph
-    from projection.quality import trustworthiness
+    from projection.distortion import trustworthiness
 
     vectors = np.asarray(glove.keyed_vectors.vectors[1000:1600])
     graph = neighbour_graph(vectors, 90)
@@ -100,7 +100,7 @@ def test_umap_runs_fewer_epochs_and_starts_from_pca_on_large_lists():
 
 def test_umap_from_pca_on_a_large_list_keeps_neighbourhoods(glove):
     from projection import neighbour_graph
-    from projection.quality import trustworthiness
+    from projection.distortion import trustworthiness
     from projection.reducers import UMAP_PCA_START_FROM, sample_rows
 
     vectors = np.asarray(glove.keyed_vectors.vectors[1000 : 1000 + UMAP_PCA_START_FROM + 2000])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from gensim.test.utils import datapath
 
-import wordlists
+from inputs import wordlists
 from tradeoffs import passage_classification, word_pair_scores
 
 

@@ -57,11 +57,22 @@ def test_an_index_is_saved_as_a_faiss_file_and_read_back(vocabulary, tmp_path):
     settings = IndexSettings("hnsw", links=8, build_depth=20)
     built = VectorIndex.load_or_build(tmp_path, "glove-test", vectors, settings)
     files = list(tmp_path.glob("*.faiss"))
-    assert [f.name for f in files] == [settings.file_name("glove-test", *vectors.shape)]
+    assert [f.name for f in files] == [settings.file_name("glove-test", vectors)]
     assert files[0].read_bytes()[:1] != b"\x80"  # FAISS's own format, not a pickle
     loaded = VectorIndex.load_or_build(tmp_path, "glove-test", vectors, settings)
     queries = vectors[:50]
     assert np.array_equal(loaded.search(queries, 5).indices, built.search(queries, 5).indices)
+
+
+def test_a_saved_index_is_never_served_for_other_vectors_of_the_same_shape(vocabulary, tmp_path):
+    # A retrained Word2Vec keeps its vocabulary size: same name, settings and shape, new vectors.
+    vectors = np.ascontiguousarray(vocabulary[1][:500, :16])
+    retrained = np.ascontiguousarray(vocabulary[1][500:1000, :16])
+    VectorIndex.load_or_build(tmp_path, "word2vec", vectors, IndexSettings("exact"))
+    served = VectorIndex.load_or_build(tmp_path, "word2vec", retrained, IndexSettings("exact"))
+    assert np.array_equal(served.search(retrained[:20], 1).indices[:, 0], np.arange(20))  # each finds itself
+    assert len(list(tmp_path.glob("*.faiss"))) == 2
+    assert not list(tmp_path.glob("*.partial"))
 
 
 def test_recall_counts_shared_neighbours():

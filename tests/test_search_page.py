@@ -18,8 +18,8 @@ def test_searching_glove_for_king_finds_royalty_with_exact_search_in_one_table()
 
 
 def test_hnsw_over_an_upload_reports_its_recall_against_exact_search(glove):
-    import vectorfiles
     from embedders.uploaded import UploadedVectorsEmbedder
+    from inputs import vectorfiles
     from ui.uploads import UPLOADS_KEY, SessionUploads
 
     kv = glove.keyed_vectors

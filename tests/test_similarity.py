@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from embedders.similarity import BLOCK_ROWS, neighbours_within, pairwise_cosine, similarity_histogram
+from common.vectors import BLOCK_ROWS, neighbours_within, pairwise_cosine, similarity_histogram
 
 
 def test_histogram_counts_every_pair_once_across_blocks():

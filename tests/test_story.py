@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 import embedders
-import view_state
-import wordlists
+from inputs import wordlists
+from links import view as view_state
+from links.pages import PAGE_NAMES
 from story import STEPS, clamp_step, step_word_list
 from story.steps import ATTENTION_CANDIDATES, ATTENTION_SENTENCE, ATTENTION_WORD, CONTEXT_WORD, head_linking
 from tests.app_runner import chart_specs, run_app
+from ui.links import link_to
 from ui.state import STORY_STEP as STORY_STEP_KEY
-from ui.view_state import link_to
 
 ORDER = ["tokens", "patches", "onehot", "count_tfidf", "word2vec", "glove", "fasttext", "minilm", "context",
          "attention", "search", "precision"]
@@ -38,7 +39,7 @@ def test_each_steps_view_survives_its_link_unchanged(step):
 def test_each_step_names_real_pages_methods_presets_and_views(step):
     from ui.story_views import VIEWS
 
-    assert step.view.page in view_state.PAGES and step.view.page != "story"
+    assert step.view.page in PAGE_NAMES and step.view.page != "story"
     assert step.view.preset in wordlists.preset_names()
     assert set(step.methods) <= set(embedders.available())
     assert step.show in VIEWS

@@ -133,8 +133,8 @@ def test_a_damaged_stored_measurement_is_set_aside_with_a_note_and_measured_agai
 
 
 def test_measurements_of_an_upload_stay_in_the_session(glove, fresh_cache):
-    import vectorfiles
     from embedders.uploaded import UploadedVectorsEmbedder
+    from inputs import vectorfiles
     from ui.uploads import UPLOADS_KEY, SessionUploads
 
     kv = glove.keyed_vectors

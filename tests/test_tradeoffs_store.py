@@ -101,7 +101,7 @@ def test_a_different_input_gives_a_different_fingerprint(glove):
 
 
 def test_writing_leaves_the_old_file_whole_when_it_fails(sweep_measurement, tmp_path):
-    from embedders.stored import write_atomically
+    from common.files import write_atomically
 
     vectors, measured = sweep_measurement
     key = store.sweep_key("glove", vectors, IndexSettings("hnsw"))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from charts.transformer import attention_bars, attention_heatmap, context_scatter, token_chips_html, word_chips_html
-from embedders.similarity import pairwise_cosine
+from common.vectors import pairwise_cosine
 from transformer_inside import model
 from transformer_inside.attention import attention, merge_word_pieces
 from transformer_inside.context import contextual_vectors, parse_sentences, sense_similarity

@@ -1,8 +1,10 @@
 """The UMAP worker process: its warm-up runs at low priority and leaves it ready for real fits."""
 
+import multiprocessing
 import os
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -29,10 +31,40 @@ def test_lowering_a_threads_priority_leaves_the_rest_of_the_process_alone():
 def test_the_worker_warms_up_then_projects_at_the_priority_it_started_with(glove):
     worker = UmapWorker()
     worker.start()
-    assert worker.wait(timeout=600) and worker.ready, worker.error
+    assert worker.wait(timeout=600) and worker.state == "ready", worker.error
     vectors = np.asarray(glove.keyed_vectors.vectors[1000:1300])
-    result = worker.project(vectors, 2, 0)
+    result = worker.submit(vectors, 2, 0).result()
     assert result.method == "umap" and result.coords.shape == (300, 2)
     niceness = worker._executor.submit(os.getpriority, os.PRIO_PROCESS, 0).result()
     assert niceness == os.getpriority(os.PRIO_PROCESS, 0)  # the worker's own thread was never lowered
+    worker._executor.shutdown()
+
+
+def test_sessions_that_find_the_worker_dead_at_once_start_one_new_worker(glove):
+    worker = UmapWorker()
+    worker.start()
+    assert worker.wait(timeout=600), worker.error
+    dead = worker._executor
+    for process in list(dead._processes.values()):  # as the kernel's OOM killer would
+        process.kill()
+        process.join()
+    while not dead._broken:  # the pool notices its process is gone
+        time.sleep(0.05)
+    vectors = np.asarray(glove.keyed_vectors.vectors[1000:1300])
+    futures = []
+
+    def ask() -> None:
+        futures.append(worker.submit(vectors, 2, 0))
+
+    sessions = [threading.Thread(target=ask) for _ in range(3)]
+    with worker._lock:  # held, so that all three find the dead worker before any restart begins
+        for session in sessions:
+            session.start()
+        time.sleep(1.0)
+    for session in sessions:
+        session.join()
+    assert all(future.result(timeout=600).coords.shape == (300, 2) for future in futures)
+    assert worker._executor is not dead and worker.wait(timeout=600) and worker.state == "ready"
+    workers = [child for child in multiprocessing.active_children() if child.is_alive()]
+    assert len(workers) == 1, workers  # not one per session that found the worker dead
     worker._executor.shutdown()

@@ -4,8 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import embedders
-import vectorfiles
 from embedders.uploaded import UPLOADED_PREFIX, UploadedVectorsEmbedder
+from inputs import vectorfiles
 from tests.app_runner import chart_specs, plotly_array, run_app
 from ui.uploads import UPLOADS_KEY, SessionUploads
 

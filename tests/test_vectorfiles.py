@@ -14,13 +14,22 @@ import numpy as np
 import pandas as pd
 import pytest
 from gensim.models import KeyedVectors
-from hypothesis import HealthCheck, given, settings
+from gensim.test.utils import datapath
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import vectorfiles
 from embedders.base import keyed_vectors_from
-from vectorfiles import CATEGORIES, VectorFileError, VectorLimits, read_coordinates, read_vectors, to_projector_tsv
+from inputs import vectorfiles
+from inputs.vectorfiles import (
+    CATEGORIES,
+    VectorFileError,
+    VectorLimits,
+    read_coordinates,
+    read_vectors,
+    to_projector_tsv,
+)
+from inputs.vectorfiles.text import _is_utf8
 
 #: Words a UI must show as plain text; none holds a space, so word2vec text can carry them all.
 ODD_WORDS = [
@@ -46,7 +55,17 @@ PROPERTY_SETTINGS = settings(
 )
 
 
+#: The note on words that were not UTF-8: ``.format("2 words were", "lines 3 and 7")``.
+NOT_UTF8_NOTE = "{} not valid UTF-8 ({}); %s bad bytes are shown as \ufffd."
+
+
 # --- helpers ------------------------------------------------------------------
+
+
+def not_utf8_note(count: int, places: str, noun: str = "word") -> str:
+    """The note for ``count`` words (or lines) that were not UTF-8, at ``places`` ("lines 3 and 7")."""
+    counted = f"{count:,} {noun}{'s' if count != 1 else ''} {'was' if count == 1 else 'were'}"
+    return NOT_UTF8_NOTE.format(counted, places) % ("its" if count == 1 else "their")
 
 
 def error_of(data: bytes, filename: str, **keywords) -> VectorFileError:
@@ -301,14 +320,16 @@ def test_to_projector_tsv_replaces_tabs_and_line_breaks_and_writes_missing_value
 # --- hostile text files ---------------------------------------------------------------
 
 
-def test_empty_blank_binary_and_badly_encoded_files_are_refused():
+def test_empty_blank_binary_and_utf16_files_are_refused():
     assert_refused(b"", "empty.txt", "empty")
     assert_refused(b"\n \n\r\n", "blank.txt", "empty")
     assert_refused(b"king 0.1 0.2\nqueen 0.3\x00 0.4\n", "nul.txt", "binary", line=2)
-    message = assert_refused("king 1 2\ncaf\u00e9 0.1 0.2\n".encode("latin-1"), "latin.txt", "encoding", line=2)
-    assert "byte 4" in message
-    assert_refused("2 3\ncaf\u00e9 1 2 3\nb 1 2 3\n".encode("latin-1"), "header.txt", "encoding", line=2)
+    assert_refused(b"king 0.1 0.2\ncaf\xe9\x00 0.4 0.5\n", "nul-and-latin.txt", "binary", line=2)
     assert_refused("king 1 2\n".encode("utf-16"), "utf16.txt", "encoding")
+    assert_refused("king\t1\t2\n".encode("utf-16"), "utf16.tsv", "encoding")
+    for metadata, category in [("king\n".encode("utf-16"), "encoding"), (b"ki\x00ng\n", "binary")]:
+        error = error_of(b"1\t2\n", "vectors.tsv", metadata=metadata)
+        assert error.category == category and "metadata.tsv" in str(error)
 
 
 def test_ragged_rows_are_refused_never_broadcast():
@@ -402,7 +423,174 @@ def test_broken_word2vec_binary_files_are_refused():
     nan = vectors.copy()
     nan[1, 2] = np.nan
     assert "'b'" in assert_refused(binary_file(["a", "b", "c"], nan), "nan.bin", "non-finite")
-    assert_refused(b"1 2\n\xff\xfe " + bytes(8), "badword.bin", "encoding")
+    bad_word = read_vectors(b"1 2\n\xff\xfe " + bytes(8), "badword.bin")
+    assert bad_word.words == ["\ufffd\ufffd"] and not_utf8_note(1, "word 1 of the file") in bad_word.notes
+
+
+# --- bytes that are not UTF-8: read as gensim's unicode_errors="replace" reads them ---------------
+
+
+def test_gensims_own_fasttext_file_with_bytes_that_are_not_utf8_reads_as_gensim_reads_it():
+    path = datapath("pang_lee_polarity_fasttext.vec")
+    data = pathlib.Path(path).read_bytes()
+    assert data.split(b"\n")[149].startswith(b"\x97 ")  # line 150: a Windows-1252 dash, not UTF-8
+
+    result = read_vectors(data, "pang_lee_polarity_fasttext.vec")
+
+    check_consistent(result)
+    assert result.format == "fastText .vec" and len(result) == 1694
+    assert not_utf8_note(5, "lines 150, 284, 435, 444 and 1,573") in result.notes
+    reference = KeyedVectors.load_word2vec_format(path, binary=False, unicode_errors="replace")
+    row = 150 - 2  # line 1 is the header
+    assert result.words[row] == reference.index_to_key[row] == "\ufffd"
+    np.testing.assert_array_equal(result.vectors[row], reference.vectors[row])
+    assert "clich\ufffds" in result.words and "ladr\ufffdn" in result.words
+    # Every word and vector, as gensim reads them.
+    assert result.words == reference.index_to_key
+    np.testing.assert_array_equal(result.vectors, reference.vectors)
+
+
+def test_latin1_text_in_every_text_format_reads_with_replacement_and_a_note():
+    latin = "king 1 2\ncaf\u00e9 0.1 0.2\n".encode("latin-1")
+    result = read_vectors(latin, "latin.txt")
+    assert result.words == ["king", "caf\ufffd"] and not_utf8_note(1, "line 2") in result.notes
+    np.testing.assert_array_equal(result.vectors, np.array([[1, 2], [0.1, 0.2]], dtype=np.float32))
+    with_header = read_vectors("2 3\ncaf\u00e9 1 2 3\nb 1 2 3\n".encode("latin-1"), "header.txt")
+    assert with_header.format == "word2vec text" and with_header.words == ["caf\ufffd", "b"]
+    assert not_utf8_note(1, "line 2") in with_header.notes
+    tsv = read_vectors("word\td1\td2\nthe caf\u00e9\t1\t2\nna\u00efve\t3\t4\n".encode("latin-1"), "words.tsv")
+    assert tsv.words == ["the caf\ufffd", "na\ufffdve"] and not_utf8_note(2, "lines 2 and 3") in tsv.notes
+    # A multi-byte character cut short, and six bad lines: the note lists five.
+    cut = b"".join(b"w%d\xe2\x82 %d 1\n" % (i, i) for i in range(6))
+    cut_result = read_vectors(cut, "cut.vec")
+    assert cut_result.words == [f"w{i}\ufffd" for i in range(6)]
+    assert not_utf8_note(6, "lines 1, 2, 3, 4, 5 and 1 more") in cut_result.notes
+
+
+def test_a_valid_file_has_no_note_on_utf8_and_a_literal_replacement_character_is_a_word():
+    result = read_vectors("caf\ufffd 1 2\nna\u00efve 3 4\n".encode(), "clean.txt")
+    assert result.words == ["caf\ufffd", "na\u00efve"]
+    assert not any("UTF-8" in note for note in result.notes)
+
+
+def test_bad_bytes_outside_words_are_still_refused_as_bad_numbers():
+    message = assert_refused(b"a 1 2\nb 1 2\xe9\n", "number.txt", "not-a-number", line=2)
+    assert "\ufffd" in message
+    assert_refused(b"1\t2\n3\t\xe94\n", "vectors.tsv", "not-a-number", line=2)
+    assert_refused(b"a\t1\t2\nb\t1\t\xff\n", "words.tsv", "not-a-number", line=2)
+
+
+def test_a_bad_word_deep_in_a_large_file_is_named_by_its_line():
+    rng = np.random.default_rng(5)
+    lines = [f"w{i} " + " ".join(f"{v:.5f}" for v in row) for i, row in enumerate(rng.normal(size=(200_000, 10)))]
+    data = ("\n".join(lines) + "\n").encode()
+    assert len(data) > 3 * 4 * 2**20  # several blocks: only the one holding line 150,001 is repaired
+    start = data.index(b"\nw150000 ") + 1
+    broken = data[:start] + b"w\xf3" + data[start + 1:]
+    result = read_vectors(broken, "large.txt")
+    assert len(result) == 200_000 and result.words[150_000] == "w\ufffd150000"
+    assert not_utf8_note(1, "line 150,001") in result.notes
+    np.testing.assert_array_equal(result.vectors, read_vectors(data, "large.txt").vectors)
+
+
+def test_word2vec_binary_with_a_word_cut_inside_a_character_reads_as_gensim_reads_it(tmp_path):
+    vectors = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
+    # The C tool cuts long words at a byte count: "naïve" cut after the first byte of "ï".
+    words = [b"king", "na\u00efve".encode()[:3], "caf\u00e9".encode()]
+    data = b"3 4\n" + b"".join(word + b" " + row.astype("<f4").tobytes() for word, row in zip(words, vectors))
+    result = read_vectors(data, "cut.bin")
+    assert result.format == "word2vec binary" and result.words == ["king", "na\ufffd", "caf\u00e9"]
+    assert not_utf8_note(1, "word 2 of the file") in result.notes
+    np.testing.assert_array_equal(result.vectors, vectors)
+    (tmp_path / "cut.bin").write_bytes(data)
+    reference = KeyedVectors.load_word2vec_format(str(tmp_path / "cut.bin"), binary=True, unicode_errors="replace")
+    assert result.words == reference.index_to_key
+    np.testing.assert_array_equal(result.vectors, reference.vectors)
+
+
+def test_words_that_become_equal_once_replaced_are_reported_as_such():
+    data = b"caf\xe9 1 1\ncaf\xe8 2 2\nfoo 3 3\nfoo 4 4\nna\xefve 5 5\nna\xefve 6 6\nx\xef\xbf\xbd 7 7\nx\xff 8 8\n"
+    result = read_vectors(data, "dupes.txt")
+    assert result.words == ["caf\ufffd", "foo", "na\ufffdve", "x\ufffd"]
+    np.testing.assert_array_equal(result.vectors, [[1, 1], [3, 3], [5, 5], [7, 7]])
+    # "foo" and "na\xefve" are repeated by the file; "caf\xe9"/"caf\xe8" and a literal "x\ufffd"/"x\xff"
+    # are different bytes that read alike.
+    assert "2 duplicate words (e.g. 'foo', 'na\ufffdve'): the first vector of each was kept." in result.notes
+    assert (
+        "2 words became duplicates only once their bad bytes were shown as \ufffd (e.g. 'caf\ufffd', 'x\ufffd'): "
+        "the first vector of each was kept." in result.notes
+    )
+    binary = read_vectors(binary_file(["a", "b"], np.ones((2, 2), dtype=np.float32)).replace(b"a ", b"\xe9 ")
+                          .replace(b"b ", b"\xe8 "), "dupes.bin")
+    assert binary.words == ["\ufffd"] and any("became a duplicate only once its bad bytes" in n for n in binary.notes)
+    assert not any(note.startswith("1 duplicate word") for note in binary.notes)
+
+
+def test_projector_metadata_that_is_not_utf8_reads_with_replacement_and_its_duplicates_are_told_apart():
+    vectors = b"1\t1\n2\t2\n3\t3\n"
+    single = read_vectors(vectors, "vectors.tsv", metadata=b"caf\xe9\ncaf\xe8\nking\n")
+    assert single.words == ["caf\ufffd", "king"]
+    assert "metadata.tsv: " + not_utf8_note(2, "lines 1 and 2", noun="line") in single.notes
+    assert any(note.startswith("1 word became a duplicate") for note in single.notes)
+    # A bad byte in another column is replaced too; the words stay as they are.
+    table = read_vectors(vectors, "vectors.tsv", metadata=b"word\tgroup\nx\tr\xf4le\ny\tr\nz\tr\n")
+    assert table.words == ["x", "y", "z"] and table.metadata["group"].tolist() == ["r\ufffdle", "r", "r"]
+    assert "metadata.tsv: " + not_utf8_note(1, "line 2", noun="line") in table.notes
+    repeated = read_vectors(vectors, "vectors.tsv", metadata=b"word\tgroup\nx\xe9\ta\ny\tb\nx\xe9\tc\n")
+    assert repeated.words == ["x\ufffd", "y"] and repeated.metadata["group"].tolist() == ["a", "b"]
+    assert any(note.startswith("1 duplicate word (e.g. 'x\ufffd')") for note in repeated.notes)
+
+
+def test_coordinates_that_are_not_utf8_are_read_as_windows_1252_like_word_lists():
+    points = read_coordinates("word,x,y\nZ\u00fcrich,1,2\n\u2014,3,4\n".encode("cp1252"), "points.csv")
+    assert points.words == ["Z\u00fcrich", "\u2014"]
+    assert (
+        "points.csv is not UTF-8 (line 2 holds byte 0xfc), so it was read as Windows-1252: check that accented "
+        "letters look right, or save the file as UTF-8." in points.notes
+    )
+    undefined = read_coordinates(b"word,x,y\n\x81,1,2\n", "points.csv")  # no character in Windows-1252
+    assert undefined.words == ["\x81"] and any("read as Latin-1" in note for note in undefined.notes)
+    marked = read_coordinates(b"\xef\xbb\xbfword,x,y\nZ\xfcrich,1,2\n", "points.csv")  # says UTF-8: replaced
+    assert marked.words == ["Z\ufffdrich"] and "points.csv: " + not_utf8_note(1, "line 2", "line") in marked.notes
+    assert not any("UTF-8" in note for note in read_coordinates("word,x,y\nZ\u00fcrich,1,2\n".encode(), "p.csv").notes)
+
+
+#: Bytes a word may not hold: the separators of a text vectors file, and NUL (binary data).
+SEPARATOR_BYTES = b" \t\n\r\x0b\x0c\x00"
+
+
+@PROPERTY_SETTINGS
+@given(
+    words=st.lists(
+        st.binary(min_size=1, max_size=12).map(lambda word: word.translate(None, SEPARATOR_BYTES)).filter(bool),
+        min_size=1,
+        max_size=12,
+    ),
+    header=st.booleans(),
+    line_end=st.sampled_from([b"\n", b"\r\n"]),
+)
+@example(words=[b"\xef\xbb\xbfab", b"\xef\xbb\xbf"], header=True, line_end=b"\n")  # U+FEFF after the header: a word
+def test_any_bytes_as_words_read_as_gensim_replaces_them_and_utf8_words_come_back_unchanged(words, header, line_end):
+    # A header, or a first word of our own: a file's first bytes may also say "gzip", "pickle" or "UTF-16".
+    words = words if header else [b"first", *words]
+    rows = [word + b" 0.5 %d.25" % index + line_end for index, word in enumerate(words)]
+    data = (b"%d 2" % len(words) + line_end if header else b"") + b"".join(rows)
+
+    result = check_property(data, "words.txt")  # a VectorSet or a VectorFileError, nothing else
+
+    assert result is not None
+    read = [word.decode("utf-8", errors="replace") for word in words]  # gensim's unicode_errors="replace"
+    assert result.words == list(dict.fromkeys(read))
+    assert all(word.decode() in result.words for word in words if _is_utf8(word))
+    bad_lines = [index + 1 + header for index, word in enumerate(words) if not _is_utf8(word)]
+    noted = [note for note in result.notes if "not valid UTF-8" in note]
+    assert len(noted) == bool(bad_lines)
+    if bad_lines:
+        assert noted[0].startswith(f"{len(bad_lines)} word") and f" {bad_lines[0]:,}" in noted[0]
+    first = {}
+    for index, word in enumerate(read):
+        first.setdefault(word, index)
+    np.testing.assert_array_equal(result.vectors[:, 1], [index + 0.25 for index in first.values()])
 
 
 # --- archives and bombs -----------------------------------------------------------
@@ -541,10 +729,7 @@ def test_random_bytes_give_a_vector_set_or_a_vector_file_error(data, filename):
 
 def reference_read(data: bytes) -> tuple[list[str], np.ndarray] | None:
     """The documented rules for word-and-numbers text, written as plainly as possible (None: refused)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    text = data.decode("utf-8", errors="replace")  # as gensim's unicode_errors="replace"
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     rows = [line.replace("\t", " ").split(" ") for line in lines if line.encode().strip()]  # ASCII blanks only
     rows = [[field for field in row if field] for row in rows]

@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import embedders
-import wordlists
+from inputs import wordlists
+from links.pages import PAGE_NAMES
+from links.view import MAX_SEED, MAX_STEP, ProjectionSettings, ViewState, from_query_params
 from projection.reducers import PROJECTION_METHODS, UMAP_METRICS
 from tests.app_runner import APP, chart_specs
-from view_state import MAX_SEED, MAX_STEP, PAGES, ProjectionSettings, ViewState, from_query_params
 
 METHODS, PRESETS = embedders.available(), wordlists.preset_names()
 word = st.text(string.ascii_lowercase + "éü -'", min_size=1, max_size=20).map(str.strip).filter(bool)
@@ -21,7 +22,7 @@ projections = st.builds(
     min_dist=st.sampled_from([0.0, 0.05, 0.1, 0.5, 0.99]), metric=st.sampled_from(UMAP_METRICS),
     perplexity=st.sampled_from([2.0, 5.0, 30.0, 50.5, 100.0]))
 views = st.builds(
-    ViewState, page=st.sampled_from(PAGES), method=st.sampled_from(METHODS), projection=projections,
+    ViewState, page=st.sampled_from(PAGE_NAMES), method=st.sampled_from(METHODS), projection=projections,
     preset=st.sampled_from(PRESETS), words=st.lists(word, max_size=20, unique=True).map(tuple),
     highlight=st.one_of(st.just(""), word), step=st.integers(1, MAX_STEP), presentation=st.booleans())
 
@@ -40,7 +41,7 @@ def test_every_view_survives_its_link(view):
                                         "perplexity", "evil"]), st.text(max_size=60)))
 def test_any_tampered_link_gives_a_valid_view_and_never_raises(params):
     view, notes = from_query_params(params, METHODS, PRESETS)
-    assert view.page in PAGES and view.method in METHODS and view.preset in PRESETS
+    assert view.page in PAGE_NAMES and view.method in METHODS and view.preset in PRESETS
     assert view.projection.dims in (2, 3) and 0 <= view.projection.seed <= MAX_SEED
     back, _ = from_query_params(view.to_query_params(), METHODS, PRESETS)
     assert back == view  # whatever came in, what goes out is a clean link

@@ -2,7 +2,7 @@
 
 import pytest
 
-import wordlists
+from inputs import wordlists
 from settings import MAX_ITEMS
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders.base import Progress, keyed_vectors_from, no_progress
-from embedders.similarity import unit_rows
+from common.progress import Progress, no_progress
+from common.vectors import exact_neighbours, unit_rows
+from embedders.base import keyed_vectors_from
 from retrieval import recall_at_k, without_query
-from tradeoffs.quality import WordPairScore, word_pair_scores
+from tradeoffs.scores import WordPairScore, word_pair_scores
 
 #: Queries drawn from the vectors themselves to measure recall on.
 RECALL_QUERIES = 500
@@ -102,12 +103,8 @@ def compression_table(vectors: np.ndarray, k: int = RECALL_K, queries: int = REC
 
 def _neighbours(stored: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
     """The ``k`` nearest rows (cosine, exact) of each row in ``rows``, itself left out."""
-    import faiss
-
-    unit = np.ascontiguousarray(unit_rows(stored, dtype=np.float32))
-    index = faiss.IndexFlatIP(unit.shape[1])
-    index.add(unit)
-    return without_query(index.search(unit[rows], k + 1)[1], rows, k)
+    unit = unit_rows(stored, dtype=np.float32)
+    return without_query(exact_neighbours(unit, unit[rows], k + 1)[1], rows, k)
 
 
 def as_float16(vectors: np.ndarray) -> np.ndarray:

@@ -14,9 +14,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from embedders import Embedder, Progress, no_progress
+from common.progress import Progress, no_progress
+from embedders import Embedder
 from embedders.base import keyed_vectors_from
-from tradeoffs.quality import (
+from tradeoffs.scores import (
     WORD_PAIR_SETS,
     ClassificationScore,
     WordPairScore,
@@ -74,7 +75,7 @@ def sample_words(size: int = SAMPLE_SIZE) -> list[str]:
 
 def sample_sentences(size: int = SAMPLE_SIZE) -> list[str]:
     """``size`` sentences of the Wikipedia passages, taken from every article in turn."""
-    from passages import split_sentences, wikipedia_passages
+    from inputs.passages import split_sentences, wikipedia_passages
 
     by_article: dict[str, list[str]] = {}
     for passage in wikipedia_passages():
@@ -144,8 +145,8 @@ def measure_quality(embedder: Embedder, passage_vectors, passage_labels, progres
 def measure_method(embedder: Embedder, progress: Progress = no_progress) -> tuple[MethodCost, MethodQuality]:
     """``measure_cost`` and ``measure_quality`` of ``embedder``, on the Wikipedia passages (whose vectors a
     shared model stores on disk for next time: MiniLM takes a minute or two for them)."""
-    import wordlists
     from embedders.stored import stored_embedding
+    from inputs import wordlists
 
     def part(start: float, end: float) -> Progress:
         return lambda fraction, message: progress(start + (end - start) * fraction, message)

@@ -15,7 +15,6 @@ those of a user's own vectors in the session.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -28,13 +27,14 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from embedders.base import Progress, no_progress
+from common.files import write_atomically
+from common.fingerprints import fingerprint
+from common.progress import Progress, no_progress
 from embedders.corpus import BUNDLED_WIKIPEDIA_FILE
-from embedders.stored import write_atomically
 from retrieval import SWEEP_DEPTHS, IndexSettings, SweepPoint, VectorIndex, efsearch_sweep, exact_ms_per_query
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES, Compression, storage_forms
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, cores
-from tradeoffs.quality import WORD_PAIR_SETS, ClassificationScore, WordPairScore
+from tradeoffs.scores import WORD_PAIR_SETS, ClassificationScore, WordPairScore
 
 T = TypeVar("T")
 #: Bump when what a measurement holds or how it is taken changes: older files are then measured again.
@@ -93,39 +93,21 @@ class Found(Generic[T]):
     note: str = ""
 
 
-def fingerprint(*parts: object) -> str:
-    """A digest of what was measured: arrays by dtype, shape and content, sequences of text by their items,
-    everything else by ``repr`` (numbers, names, frozen settings). Different inputs give different digests."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"format {FORMAT}".encode())
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            digest.update(f"array {part.dtype} {part.shape}".encode())
-            digest.update(np.ascontiguousarray(part).data)
-        elif isinstance(part, (list, tuple)) and all(isinstance(item, str) for item in part):
-            digest.update(f"texts {len(part)}".encode())
-            digest.update("\n".join(part).encode("utf-8", "surrogatepass"))
-        else:
-            digest.update(f"{type(part).__name__} {part!r}".encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def compression_key(method: str, vectors: np.ndarray, words: Sequence[str] | None) -> str:
     """The fingerprint of ``compression_table(vectors, words=words)`` with this module's settings."""
     forms = tuple(form.name for form in storage_forms(*vectors.shape))
-    return fingerprint(COMPRESSION, method, vectors, list(words or ()), RECALL_K, RECALL_QUERIES, forms)
+    return fingerprint(FORMAT, COMPRESSION, method, vectors, list(words or ()), RECALL_K, RECALL_QUERIES, forms)
 
 
 def sweep_key(method: str, vectors: np.ndarray, settings: IndexSettings) -> str:
     """The fingerprint of ``efsearch_sweep(vectors, settings)`` and ``exact_ms_per_query(vectors)``."""
-    return fingerprint(SWEEP, method, vectors, settings, SWEEP_DEPTHS, SWEEP_QUERIES, RECALL_K)
+    return fingerprint(FORMAT, SWEEP, method, vectors, settings, SWEEP_DEPTHS, SWEEP_QUERIES, RECALL_K)
 
 
 def method_key(method: str) -> str:
     """The fingerprint of ``measure_method`` of a registered method as every user starts with it (its
     vectors are the same on every machine: the bundled corpus, the bundled model)."""
-    return fingerprint(METHOD, method, SAMPLE_SIZE, BUNDLED_WIKIPEDIA_FILE, tuple(WORD_PAIR_SETS.values()))
+    return fingerprint(FORMAT, METHOD, method, SAMPLE_SIZE, BUNDLED_WIKIPEDIA_FILE, tuple(WORD_PAIR_SETS.values()))
 
 
 def sweep(vectors: np.ndarray, settings: IndexSettings, index: VectorIndex | None = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from embedders.similarity import pairwise_cosine
+from common.vectors import pairwise_cosine
 from transformer_inside import model
 
 #: Sentences are run through the model in batches of this many (hidden states grow with the batch).

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Sequence
 
-from embedders.base import Progress, no_progress
+from common.progress import Progress, no_progress
 
 _model = None
 _tokenizer = None

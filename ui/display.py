@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from charts.presentation import SCALE, enlarged
-from embedders import Progress
+from common.progress import Progress, fraction_done
 from ui.frame import picture_height
-from ui.view_state import presentation_mode
+from ui.links import presentation_mode
+
+logger = logging.getLogger(__name__)
 
 
 def show_chart(figure, key: str, picture: bool = False, **options):
@@ -35,14 +38,10 @@ def show_items(message: str, items: Sequence[str], kind: str = "warning") -> Non
     st.text(", ".join(items))
 
 
-def _clamped(fraction: float) -> float:
-    return min(max(fraction, 0.0), 1.0)
-
-
 def progress_bar() -> tuple[Progress, Callable[[], None]]:
     """A progress bar that appears on the first report; returns the callback and a function to remove it."""
     slot = st.empty()
-    return (lambda fraction, message: slot.progress(_clamped(fraction), text=message)), slot.empty
+    return (lambda fraction, message: slot.progress(fraction_done(fraction, 1.0), text=message)), slot.empty
 
 
 def load_with_progress(title: str, load: Callable[[Progress], None]) -> bool:
@@ -53,9 +52,10 @@ def load_with_progress(title: str, load: Callable[[Progress], None]) -> bool:
         bar = st.progress(0.0)
         started = time.monotonic()
         try:
-            load(lambda fraction, message: bar.progress(_clamped(fraction), text=message))
+            load(lambda fraction, message: bar.progress(fraction_done(fraction, 1.0), text=message))
         except Exception as error:  # any failure becomes a message, never a traceback
             status.update(label=f"Could not load {title}", state="error")
+            logger.exception("Loading %s failed", title)
             st.error(f"{title} could not be loaded: {error}")
             return False
         status.update(label=f"{title} loaded in {time.monotonic() - started:.1f} s", state="complete", expanded=False)

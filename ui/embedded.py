@@ -9,11 +9,11 @@ import streamlit as st
 
 from embedders import Embedder, EmbeddingResult
 from embedders.stored import stored_embedding
+from inputs.wordlists import WordList, looks_like_sentences
 from ui.display import progress_bar, show_items
 from ui.methods import embedder_for, load_embedder
 from ui.session_cache import remembered
 from ui.sidebar import current_corpus
-from wordlists import WordList, looks_like_sentences
 
 EMPTY_LIST = "The list is empty: choose a preset, type some words or sentences, or upload a file in the sidebar."
 

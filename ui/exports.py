@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ def export_buttons(key: str, name: str, words: Sequence[str], groups: Sequence[s
     Files are built only when a button is pressed (``data`` is a function), so that a
     page with 100,000 points does not build them on every rerun.
     """
-    import vectorfiles
+    from inputs import vectorfiles
 
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "chart"
     words, groups = list(words), list(groups)
@@ -35,11 +36,13 @@ def export_buttons(key: str, name: str, words: Sequence[str], groups: Sequence[s
         help="This chart as a standalone interactive page (zoom, hover), with no app or internet needed.")
     if vectors is not None:
         metadata = pd.DataFrame({"group": groups}) if any(groups) else None
+        # Both files come from one call, made on the first of the two downloads and kept for the other.
+        projector_files = functools.cache(lambda: vectorfiles.to_projector_tsv(words, vectors, metadata))
         menu.download_button(
-            "Vectors (TSV)", lambda: vectorfiles.to_projector_tsv(words, vectors, metadata)[0], f"{stem}-vectors.tsv",
+            "Vectors (TSV)", lambda: projector_files()[0], f"{stem}-vectors.tsv",
             "text/tab-separated-values", key=f"{key}_export_vectors", on_click="ignore", icon=":material/download:",
             help="The original vectors, one row per word, for the TensorFlow Embedding Projector or this app.")
         menu.download_button(
-            "Metadata (TSV)", lambda: vectorfiles.to_projector_tsv(words, vectors, metadata)[1],
+            "Metadata (TSV)", lambda: projector_files()[1],
             f"{stem}-metadata.tsv", "text/tab-separated-values", key=f"{key}_export_metadata", on_click="ignore",
             icon=":material/download:", help="The words (and groups) matching the vectors file row by row.")

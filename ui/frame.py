@@ -28,7 +28,7 @@ from streamlit import config
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.pages_manager import PagesManager
 
-from ui.view_state import presentation_mode
+from ui.links import presentation_mode
 
 #: Height in px of a page's main chart: it fills a 1280 x 720 projector below the heading in
 #: presentation mode (whose larger controls sit beside it), and most of a 1440 x 900 laptop screen.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict
 
 import numpy as np
 import streamlit as st
 
-from embedders import Progress
+from common.progress import Progress
+from links.view import ProjectionSettings
 from projection import (
     PROJECTION_METHODS,
     UMAP_METRICS,
@@ -20,12 +22,13 @@ from projection import (
     plan_projection,
     run_projection,
 )
-from projection.quality import original_metric
+from projection.distortion import original_metric
 from projection.reducers import expected_umap_seconds
 from projection.umap_worker import umap_worker
 from ui.display import progress_bar
 from ui.session_cache import remembered
-from view_state import ProjectionSettings
+
+logger = logging.getLogger(__name__)
 
 
 def projection_controls(key: str = "projection") -> ProjectionSettings:
@@ -109,6 +112,7 @@ def projected(vectors: np.ndarray, method: str, dims: int, seed: int, notes=None
                                 lambda: _projection(vectors, method, dims, seed, options, graph, report))
         remove()
     except Exception as error:
+        logger.exception("%s of %d points failed", method, len(vectors))
         st.error(f"The {PROJECTION_METHODS[method]} projection failed: {error}")
         return None
     finally:

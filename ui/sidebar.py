@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-import wordlists
 from embedders.corpus import Corpus, CorpusError, corpus_from_text
+from inputs import wordlists
+from links.view import linkable_words
 from settings import MAX_ITEMS, MAX_UPLOAD_ITEMS
 from ui import state as keys
 from ui.session_cache import remembered
 from ui.state import ListSource, list_source
 from ui.uploads import uploaded_methods
-from view_state import linkable_words
 
 WORD_LIST_KEY = "word_list"
 ADDED_ITEMS_KEY = "added_items"

@@ -1,7 +1,7 @@
 """The session-state keys that more than one module reads or writes, and typed access to them.
 
 Every other key belongs to the one module that uses it. Widgets take these keys as their ``key=``,
-so a shared link (``ui.view_state``) can set a widget before it is drawn.
+so a shared link (``ui.links``) can set a widget before it is drawn.
 """
 
 from __future__ import annotations

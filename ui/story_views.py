@@ -5,6 +5,7 @@ Every view turns a failure into a message on the page: a lesson must never end i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import numpy as np
@@ -15,7 +16,8 @@ from charts.palette import group_colours
 from charts.scatter import add_query_marker, scatter_chart
 from charts.tradeoffs import quality_against_size
 from charts.transformer import attention_heatmap, context_scatter
-from embedders.similarity import pairwise_cosine
+from common.vectors import pairwise_cosine
+from inputs.wordlists import WordList
 from projection import PROJECTION_METHODS
 from story.steps import (
     ATTENTION_CANDIDATES,
@@ -38,7 +40,8 @@ from ui.methods import load_embedder
 from ui.projections import projected
 from ui.session_cache import remembered
 from ui.tokens import token_chips, token_table
-from wordlists import WordList
+
+logger = logging.getLogger(__name__)
 
 #: Colour families of ``images.patches`` drawn in their own colour, so a "green" patch is a green dot.
 PATCH_COLOURS = {
@@ -62,6 +65,7 @@ def render(step: Step) -> None:
     try:
         view(step)
     except Exception as error:  # Streamlit's stop and rerun are BaseExceptions and pass through
+        logger.exception("Story step %r: the view %r failed", step.key, step.show)
         st.error(f"This view could not be drawn: {error}")
 
 

@@ -64,7 +64,7 @@ def limits_text() -> str:
 
 def vectors_sidebar() -> None:
     """The sidebar's "Your own vectors" section: upload, read with progress, list and remove."""
-    import vectorfiles
+    from inputs import vectorfiles
 
     uploads = session_uploads()
     with st.sidebar.expander("Your own vectors", expanded=bool(uploads.methods)):

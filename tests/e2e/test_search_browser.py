@@ -19,7 +19,9 @@ def test_a_typed_query_lists_its_results_and_is_drawn_as_its_own_marker(page):
     box.fill("Where can I keep my money safe?")
     box.press("Enter")
     wait_until_idle(page)
-    assert page.locator("[data-testid='stDataFrame']").count() == 1  # exact search: one table, not two alike
+    tables = page.locator("[data-testid='stDataFrame']")
+    tables.first.wait_for()  # count() does not wait: the results may still be on their way
+    assert tables.count() == 1  # exact search: one table, not two alike
     chart = page.locator(".js-plotly-plot").first
     legend = set(chart.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)"))
     assert {"query", "found"} <= legend

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import vectorfiles
+from inputs import vectorfiles
 from tests.e2e.app_server import chart_title, wait_until_idle
 
 pytestmark = pytest.mark.browser

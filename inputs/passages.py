@@ -10,14 +10,13 @@ pickle) and kept in memory once loaded.
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from settings import cache_dir
-from wordlists import MAX_ITEM_CHARACTERS
+from common.files import write_atomically
+from settings import MAX_ITEM_CHARACTERS, cache_dir
 
 WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 #: Articles kept: the ones with the most passages.
@@ -234,11 +233,9 @@ def _read_cache(path: Path) -> list[Passage] | None:
 
 
 def _write_cache(path: Path, passages: list[Passage]) -> None:
-    # A name of its own per process and thread: two first visitors may parse at the same time.
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
     lines = [_cache_header(), *(f"{p.article}\t{p.text}" for p in passages)]
-    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    partial.replace(path)  # atomic, so a reader never sees half a file
+    text = ("\n".join(lines) + "\n").encode("utf-8")
+    write_atomically(path, lambda file: file.write(text))  # two first visitors may parse at the same time
 
 
 def _parse_wikipedia_sample() -> list[Passage]:

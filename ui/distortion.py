@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from projection import NeighbourGraph
-from projection.quality import DEFAULT_K, EXTRA_WORDS_NEEDED, ProjectionQuality, projection_quality
+from projection.distortion import DEFAULT_K, EXTRA_WORDS_NEEDED, ProjectionQuality, projection_quality
 
 EXPLANATION = (
     "How much this picture distorts: **trustworthiness** (0 to 1) is high when the neighbours you see on "

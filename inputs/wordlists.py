@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from settings import MAX_ITEMS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ITEMS
+from inputs.passages import ARTICLE_COUNT, wikipedia_passages
+from settings import MAX_ITEM_CHARACTERS, MAX_ITEMS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ITEMS
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_PRESET = "royalty_vs_buildings"
-#: Passages of the Wikipedia sample inside gensim (passages.py), listed after the CSV presets.
+#: Passages of the Wikipedia sample inside gensim (``inputs.passages``), listed after the CSV presets.
 PASSAGES_PRESET = "wikipedia_passages"
-#: Longer items are cut: MiniLM reads at most 256 word pieces anyway.
-MAX_ITEM_CHARACTERS = 1000
 #: Column names recognised as the item column of a CSV file, in order of preference.
 ITEM_COLUMNS = ("word", "words", "item", "text", "sentence", "token")
 GROUP_COLUMNS = ("group", "category", "label", "class")
@@ -209,8 +208,6 @@ def preset_names() -> list[str]:
 
 def preset_title(name: str) -> str:
     if name == PASSAGES_PRESET:
-        from passages import ARTICLE_COUNT  # imported here: passages imports this module
-
         return f"Wikipedia passages ({ARTICLE_COUNT} articles)"
     return name.replace("_", " ").capitalize()
 
@@ -220,8 +217,6 @@ def load_preset(name: str, lowercase: bool = False) -> WordList:
     if name not in preset_names():
         raise WordListError(f"No preset called {name!r}.")
     if name == PASSAGES_PRESET:
-        from passages import wikipedia_passages
-
         found = wikipedia_passages()
         word_list = clean([(p.text, p.article) for p in found], lowercase, max_items=max(MAX_ITEMS, len(found)))
     else:

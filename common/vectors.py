@@ -1,4 +1,4 @@
-"""Cosine similarity between the original vectors of a list."""
+"""Unit vectors, cosine similarity and exact nearest neighbours: the arithmetic every analysis shares."""
 
 from __future__ import annotations
 
@@ -46,3 +46,21 @@ def similarity_histogram(vectors: np.ndarray, bins: int = 20) -> tuple[np.ndarra
             counts += np.histogram(pairs, bins=bins, range=(-1.0, 1.0))[0]
             lowest, highest = min(lowest, pairs.min()), max(highest, pairs.max())
     return counts, float(lowest), float(highest)
+
+
+def flat_index(dimension: int, inner_product: bool = True):
+    """An empty exact FAISS index: every stored vector compared, by dot product or by squared L2 distance."""
+    import faiss
+
+    return faiss.IndexFlatIP(dimension) if inner_product else faiss.IndexFlatL2(dimension)
+
+
+def exact_neighbours(points: np.ndarray, queries: np.ndarray, k: int,
+                     inner_product: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and rows of the ``k`` points nearest each query (exact; a query that is a point finds itself).
+
+    ``points`` and ``queries`` are float32; for cosine pass unit rows (``unit_rows(..., np.float32)``).
+    """
+    index = flat_index(points.shape[1], inner_product)
+    index.add(np.ascontiguousarray(points, dtype=np.float32))
+    return index.search(np.ascontiguousarray(queries, dtype=np.float32), k)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embedders.similarity import unit_rows
+from common.vectors import unit_rows
 
 CLUSTER_METHODS = {"kmeans": "k-means", "hdbscan": "HDBSCAN"}
 NOISE = -1

@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import embedders
-import wordlists
+from inputs import wordlists
+from links.view import ProjectionSettings, ViewState, from_query_params, linkable_words
 from ui import state as keys
 from ui.state import HIGHLIGHT_KEYS, METHOD_KEYS, PROJECTION_PREFIXES, ListSource, list_source
-from view_state import ProjectionSettings, ViewState, from_query_params, linkable_words
 
 _VIEW_KEY = "view_state"
 _NOTES_KEY = "view_state_link_notes"

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
-from clusters import cluster
+from analysis.clusters import cluster
+from analysis.selection import selected_rows, selection_table
 from retrieval import IndexSettings, VectorIndex
-from selection import selected_rows, selection_table
 from ui.display import progress_bar, show_chart
 from ui.session_cache import remembered
 from ui.sidebar import keep_only, remove_items

@@ -123,19 +123,19 @@ def passage_classification(vectors: np.ndarray, labels: Sequence[str], folds: in
     from sklearn.preprocessing import Normalizer
 
     vectors = np.asarray(vectors, dtype=np.float32)
-    labels = np.asarray([str(label) for label in labels])
-    if len(vectors) != len(labels):
-        raise ValueError(f"{len(vectors)} vectors but {len(labels)} labels.")
+    names = np.asarray([str(label) for label in labels])  # an array of its own: ``labels`` is any sequence
+    if len(vectors) != len(names):
+        raise ValueError(f"{len(vectors)} vectors but {len(names)} labels.")
     if folds < 2:
         raise ValueError("Cross-validation needs at least 2 folds.")
     notes = []
-    sizes = Counter(labels.tolist())
+    sizes = Counter[str](names.tolist())
     single = sorted(label for label, size in sizes.items() if size < 2)
     if single:
         notes.append(f"Left out {len(single)} group(s) with a single item: {', '.join(single)}.")
-        keep = ~np.isin(labels, single)
-        vectors, labels = vectors[keep], labels[keep]
-        sizes = Counter(labels.tolist())
+        keep = ~np.isin(names, single)
+        vectors, names = vectors[keep], names[keep]
+        sizes = Counter[str](names.tolist())
     if len(sizes) < 2:
         raise ValueError(f"Classification needs at least two groups with two or more items each; "
                          f"found {len(sizes)}.")
@@ -146,6 +146,6 @@ def passage_classification(vectors: np.ndarray, labels: Sequence[str], folds: in
 
     model = make_pipeline(Normalizer(), LogisticRegression(max_iter=MAX_ITERATIONS))
     splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    accuracy = cross_val_score(model, vectors, labels, cv=splits, scoring="accuracy")
-    return ClassificationScore(float(np.mean(accuracy)), float(np.std(accuracy)), folds, len(labels), len(sizes),
-                               max(sizes.values()) / len(labels), tuple(notes))
+    accuracy = cross_val_score(model, vectors, names, cv=splits, scoring="accuracy")
+    return ClassificationScore(float(np.mean(accuracy)), float(np.std(accuracy)), folds, len(names), len(sizes),
+                               max(sizes.values()) / len(names), tuple(notes))

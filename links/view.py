@@ -12,10 +12,9 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from links.pages import PAGE_NAMES
 from projection.reducers import PROJECTION_METHODS, UMAP_METRICS
 
-#: Page names in links, in the app's navigation order.
-PAGES = ("explore", "compare", "arithmetic", "transformer", "search", "tradeoffs", "coordinates", "story")
 #: A typed list goes into a link only up to these sizes (browsers and chat apps cut long links).
 MAX_LINK_WORDS = 60
 MAX_LINK_CHARACTERS = 1500
@@ -127,7 +126,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], methods: Sequen
     )
     words = read("words", (), _words)
     view = ViewState(
-        page=read("page", default.page, _one_of(PAGES)),
+        page=read("page", default.page, _one_of(PAGE_NAMES)),
         method=read("method", default.method, _one_of(tuple(methods))),
         projection=projection,
         preset=read("preset", default.preset, _one_of(tuple(presets))),

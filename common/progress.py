@@ -1,0 +1,19 @@
+"""Progress reports from slow work: a callback taking a fraction in [0, 1] and a short message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: Called with a fraction in [0, 1] and a short message while something slow runs.
+Progress = Callable[[float, str], None]
+
+
+def no_progress(fraction: float, message: str) -> None:
+    """A progress callback that ignores its reports."""
+
+
+def fraction_done(done: float, total: float) -> float:
+    """``done / total`` kept in [0, 1]: a last batch may overshoot, and an empty total counts as done."""
+    if total <= 0:
+        return 1.0
+    return min(1.0, max(0.0, done / total))

@@ -1,0 +1,1 @@
+"""What users bring: word lists (typed, uploaded, bundled presets), the Wikipedia passages, and vector files."""
