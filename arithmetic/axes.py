@@ -172,10 +172,11 @@ def place_on_axes(
             y = unit @ y_direction
         y_label = PCA_AXIS_LABEL
     else:
-        y_direction = axis_direction(vectors(y_from), vectors(y_to), "y axis")
+        y_start, y_end = ends["y axis"]  # y_from and y_to, both checked non-empty above
+        y_direction = axis_direction(vectors(y_start), vectors(y_end), "y axis")
         y = unit @ y_direction
         axes_cosine = float(x_direction @ y_direction)
-        y_label = _axis_label(y_from, y_to)
+        y_label = _axis_label(y_start, y_end)
         if abs(axes_cosine) > SKEW_WARNING_COSINE:
             notes.append(
                 f"The two directions are not independent (cosine {axes_cosine:.2f} between them): part of what "

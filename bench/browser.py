@@ -132,7 +132,7 @@ WARMUP_SESSIONS = 3
 async def first_charts_during_warmup(browser, url: str) -> list[float]:
     """Seconds until the chart of sessions opened one after another while the sidebar says UMAP is
     compiling (at most ``WARMUP_SESSIONS``; at least one, even if the warm-up ended meanwhile)."""
-    seconds = []
+    seconds: list[float] = []
     while len(seconds) < WARMUP_SESSIONS:
         context, session_seconds = await open_session(browser, url)
         compiling = await context.pages[0].get_by_text("UMAP is compiling").count() > 0
@@ -281,8 +281,8 @@ async def measure(smoke: bool, cache: Path | None) -> dict:
     glove.load()
     words = [w for w in glove.keyed_vectors.index_to_key[1000:8000] if w.isalpha()][:word_count]
     figures: dict = {"sessions": sessions, "words": word_count, "vector_words": vector_words}
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
         (folder / "hello_app.py").write_text(HELLO_APP)
         words_file = folder / "words.txt"
         words_file.write_text("\n".join(words))

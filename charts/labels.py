@@ -58,7 +58,8 @@ def shown_characters(text: str) -> int:
 
 
 def label_boxes(anchors: np.ndarray, texts: Sequence[str], font_sizes: np.ndarray | float,
-                marker_sizes: np.ndarray | float = 0.0, positions: Sequence[str] | str = TOP) -> np.ndarray:
+                marker_sizes: np.ndarray | float = 0.0,
+                positions: Sequence[str] | np.ndarray | str = TOP) -> np.ndarray:
     """Screen boxes ``[k x 4]`` (left, bottom, right, top; px, y up) of labels beside their markers.
 
     ``anchors`` are the markers' screen positions ``[k x 2]``; ``positions`` Plotly text positions
@@ -71,11 +72,11 @@ def label_boxes(anchors: np.ndarray, texts: Sequence[str], font_sizes: np.ndarra
     reach = np.broadcast_to(np.asarray(marker_sizes, dtype=float), k) / 2 + 0.2 * fonts
     widths = CHARACTER_WIDTH * fonts * np.array([shown_characters(text) for text in texts], dtype=float)
     heights = LINE_HEIGHT * fonts
-    positions = np.broadcast_to(np.asarray(positions, dtype=object), k)
+    sides = np.broadcast_to(np.asarray(positions, dtype=object), k)
     x, y = anchors[:, 0], anchors[:, 1]
     middle = y + 0.1 * fonts  # text sits a little above the centre line (its descenders are below)
-    left = np.select([positions == RIGHT, positions == LEFT], [x + reach, x - reach - widths], x - widths / 2)
-    bottom = np.select([positions == TOP, positions == BOTTOM], [y + reach, y - reach - heights], middle - heights / 2)
+    left = np.select([sides == RIGHT, sides == LEFT], [x + reach, x - reach - widths], x - widths / 2)
+    bottom = np.select([sides == TOP, sides == BOTTOM], [y + reach, y - reach - heights], middle - heights / 2)
     return np.column_stack([left, bottom, left + widths, bottom + heights])
 
 

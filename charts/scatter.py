@@ -280,10 +280,10 @@ def _candidates(coords: np.ndarray, budget: int, small: bool) -> np.ndarray:
 
 
 def _rows_in(labels: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
-    wanted = set(wanted)
-    if not wanted:
+    lookup = set(wanted)
+    if not lookup:
         return np.zeros(len(labels), dtype=bool)
-    return np.fromiter(map(wanted.__contains__, labels), dtype=bool, count=len(labels))
+    return np.fromiter(map(lookup.__contains__, labels), dtype=bool, count=len(labels))
 
 
 def _mask(n: int, rows: np.ndarray) -> np.ndarray:

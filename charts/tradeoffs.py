@@ -53,16 +53,16 @@ def with_readable_labels(figure: go.Figure, height: int, scale: float = 1.0) -> 
         figure = go.Figure(figure)
     figure.update_layout(height=height)
     log_x = figure.layout.xaxis.type == "log"
-    owners, xy, texts, sizes = [], [], [], []
+    owners, pairs, texts, sizes = [], [], [], []
     for number, trace in enumerate(figure.data):
         for row, (x, y, text) in enumerate(zip(trace.x, trace.y, () if trace.text is None else trace.text)):
             owners.append((number, row))
-            xy.append((math.log10(x) if log_x else x, y))
+            pairs.append((math.log10(x) if log_x else x, y))
             texts.append(str(text))
             sizes.append(trace.marker.size if isinstance(trace.marker.size, (int, float)) else 6)
-    if not xy:
+    if not pairs:
         return figure
-    xy = np.array(xy, dtype=float)
+    xy = np.array(pairs, dtype=float)
     low, high = xy.min(axis=0), xy.max(axis=0)
     pad = 0.08 * (high - low) + [0.1, 0.02]
     x_range, y_range = [low[0] - pad[0], high[0] + pad[0]], [low[1] - pad[1], high[1] + pad[1]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import weakref
 from pathlib import PurePath
@@ -88,7 +89,7 @@ def array_digest(array: np.ndarray) -> str:
         return entry[1]
     digest = _full_digest(array)
     try:
-        reference = weakref.ref(array, lambda ref, key=key: _forget(key, ref))
+        reference = weakref.ref(array, functools.partial(_forget, key))
     except TypeError:  # an array type without weak references: no memory, digest each time
         return digest
     _digests[key] = (reference, digest, probe)

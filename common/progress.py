@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-#: Called with a fraction in [0, 1] and a short message while something slow runs.
-Progress = Callable[[float, str], None]
+#: Called with a fraction in [0, 1] and a short message while something slow runs. What it returns is
+#: ignored (``object``), so a lambda around e.g. ``st.progress(...).progress`` is one.
+Progress = Callable[[float, str], object]
 
 
 def no_progress(fraction: float, message: str) -> None:

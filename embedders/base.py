@@ -7,10 +7,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from common.progress import Progress, no_progress
+
+if TYPE_CHECKING:
+    from gensim.models import KeyedVectors
 
 
 @dataclass
@@ -188,18 +192,24 @@ class KeyedVectorsEmbedder(Embedder):
 
     def __init__(self) -> None:
         super().__init__()
-        self._kv = None
+        self._kv: KeyedVectors | None = None  # set by each subclass's ``_load``
 
     @property
     def keyed_vectors(self):
         return self._kv
 
+    def _loaded_kv(self) -> KeyedVectors:
+        """``_kv`` where the method is loaded already (``embed`` and ``embed_sentences`` load first)."""
+        assert self._kv is not None, f"{self.title} is used before it is loaded"
+        return self._kv
+
     def _vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        kv = self._loaded_kv()
         words, rows, missing, generated = [], [], [], []
         for item in items:
             key = self.key(item)
-            if key in self._kv.key_to_index:
-                rows.append(self._kv.get_vector(key))
+            if key in kv.key_to_index:
+                rows.append(kv.get_vector(key))
             else:
                 vector = self._vector_for_unseen(key)
                 if vector is None:
@@ -208,7 +218,7 @@ class KeyedVectorsEmbedder(Embedder):
                 rows.append(vector)
                 generated.append(item)
             words.append(item)
-        dim = self._kv.vector_size
+        dim = kv.vector_size
         vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
         return EmbeddingResult(words, vectors, missing, generated)
 
@@ -218,13 +228,14 @@ class KeyedVectorsEmbedder(Embedder):
                 "word order and context are lost, and words without a vector are left out.")
 
     def _sentence_vectors_for(self, items: list[str], progress: Progress) -> EmbeddingResult:
+        kv = self._loaded_kv()
         found, rows, missing = [], [], []
         unknown: dict[str, None] = {}  # a dict keeps first-seen order without duplicates
         for number, item in enumerate(items):
             known = []
             for word in words_of(item):
                 key = self.key(word)
-                vector = self._kv.get_vector(key) if key in self._kv.key_to_index else self._vector_for_unseen(key)
+                vector = kv.get_vector(key) if key in kv.key_to_index else self._vector_for_unseen(key)
                 if vector is None:
                     unknown[key] = None
                 else:
@@ -236,7 +247,7 @@ class KeyedVectorsEmbedder(Embedder):
                 missing.append(item)
             if number % 500 == 0:
                 progress(number / max(1, len(items)), f"Averaging word vectors: {number:,} of {len(items):,} items")
-        vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), self._kv.vector_size)
+        vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), kv.vector_size)
         return EmbeddingResult(found, vectors, missing, unknown_words=list(unknown))
 
 

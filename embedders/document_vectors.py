@@ -7,11 +7,16 @@ they turn up in the same passages.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from common.progress import Progress
 from embedders.base import CorpusEmbedder, EmbeddingResult, keyed_vectors_from
 from embedders.corpus import Corpus, tokenize
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
 
 #: Tokens per passage: 106 whole articles blur every topic together, short passages are too sparse
 #: for two related words to meet (measured: king·queen 0.13 at 1000 tokens, 0.00 at 100).
@@ -33,7 +38,7 @@ class DocumentVectorEmbedder(CorpusEmbedder):
 
     def __init__(self, corpus=None) -> None:
         super().__init__(corpus)
-        self._vectorizer = None
+        self._vectorizer: CountVectorizer | None = None  # fitted by ``_load`` (TfidfVectorizer is one too)
 
     def vectorizer(self, min_df: int):
         raise NotImplementedError
@@ -62,11 +67,13 @@ class DocumentVectorEmbedder(CorpusEmbedder):
         vocabulary's axes, the opposite of a word, which lives on the passages' axes."""
         progress(0.0, f"Counting the words of {len(items):,} items…")
         tokens = [tokenize(item) for item in items]
-        rows = self._vectorizer.transform(tokens).astype(np.float32)
+        vectorizer = self._vectorizer
+        assert vectorizer is not None, "embed_sentences loads the method first"
+        rows = vectorizer.transform(tokens).astype(np.float32)
         empty = np.asarray(rows.getnnz(axis=1) == 0)
         found = [item for item, none in zip(items, empty) if not none]
         missing = [item for item, none in zip(items, empty) if none]
-        vocabulary = self._vectorizer.vocabulary_
+        vocabulary = vectorizer.vocabulary_
         unknown = dict.fromkeys(token for item_tokens in tokens for token in item_tokens if token not in vocabulary)
         return EmbeddingResult(found, rows[~empty].toarray(), missing, unknown_words=list(unknown))
 

@@ -116,5 +116,5 @@ class FastTextEmbedder(GensimTrainedEmbedder):
         return load_facebook_vectors(str(path))
 
     def _vector_for_unseen(self, key: str) -> np.ndarray | None:
-        vector = self._kv.get_vector(key)  # built from the word's character n-grams
+        vector = self._loaded_kv().get_vector(key)  # built from the word's character n-grams
         return vector if np.any(vector) else None

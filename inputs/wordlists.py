@@ -113,6 +113,7 @@ def parse_csv(text: str, lowercase: bool = False, max_items: int = MAX_ITEMS, de
         return WordList([], [], ["The file is empty."])
     header = [cell.strip().lower() for cell in rows[0]]
     item_column = next((header.index(name) for name in ITEM_COLUMNS if name in header), None)
+    group_column: int | None  # None: a recognised header without a group column
     if item_column is None:
         item_column, group_column, body = 0, 1, rows
     else:

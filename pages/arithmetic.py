@@ -215,13 +215,15 @@ def axes_section() -> None:
         y_from = y_columns[0].text_input("y axis from", key="axes_y_from")
         y_to = y_columns[1].text_input("y axis to", key="axes_y_to")
 
-    sources = ["sidebar"] if preset is None else ["preset", "sidebar"]
-    source = st.radio(
-        "Words to place", sources, horizontal=True, key="axes_source",
-        format_func=lambda s: f"The preset's list ({wordlists.preset_title(preset.word_list)})" if s == "preset"
-        else "The sidebar list",
-    )
-    word_list = wordlists.load_preset(preset.word_list, lowercase=True) if source == "preset" else current_word_list()
+    sources = {"sidebar": "The sidebar list"}
+    if preset is not None:
+        sources = {"preset": f"The preset's list ({wordlists.preset_title(preset.word_list)})", **sources}
+    source = st.radio("Words to place", list(sources), horizontal=True, key="axes_source",
+                      format_func=sources.__getitem__)
+    if source == "preset" and preset is not None:  # offered only with a preset
+        word_list = wordlists.load_preset(preset.word_list, lowercase=True)
+    else:
+        word_list = current_word_list()
     if not word_list.items:
         st.info(EMPTY_LIST)
         return
@@ -268,7 +270,7 @@ def heatmap_section() -> None:
     groups = embedded.groups[: len(words)]
     has_groups = len(set(groups)) > 1
     order = st.segmented_control(
-        "Order", list(ORDERS), default="group" if has_groups else "cluster", format_func=ORDERS.get,
+        "Order", list(ORDERS), default="group" if has_groups else "cluster", format_func=ORDERS.__getitem__,
         required=True, key="heatmap_order",
         help="Hierarchical clustering (average linkage on 1 − cosine) puts similar items next to each other.",
     )

@@ -93,7 +93,7 @@ if len(word_list) > COMPARE_LIMIT:
     word_list = wordlists.WordList(word_list.items[:COMPARE_LIMIT], word_list.groups[:COMPARE_LIMIT])
 titles = method_titles()
 with frame.controls:
-    methods = st.multiselect("Methods", list(titles), default=DEFAULT_METHODS, format_func=titles.get,
+    methods = st.multiselect("Methods", list(titles), default=DEFAULT_METHODS, format_func=titles.__getitem__,
                              key="compare_methods")
     settings = projection_controls(key="compare_projection")
     aligned = st.toggle(
@@ -102,7 +102,7 @@ with frame.controls:
         "they share), so that the same word sits in a comparable place. The shapes themselves do not change.",
     )
     reference_name = st.selectbox(
-        "Reference panel", methods, format_func=titles.get, key="compare_reference", disabled=not aligned,
+        "Reference panel", methods, format_func=titles.__getitem__, key="compare_reference", disabled=not aligned,
         index=methods.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in methods else 0,
     )
     highlight = st.selectbox("Highlight a word", word_list.items, index=None, placeholder="Choose a word",
@@ -140,8 +140,10 @@ for name in fill_order(methods, reference_name if aligned else None):
     chart_slot, notes = panels[name]
     with chart_slot.container():
         embedded = embedded_list(name, word_list, brief=True, notes=notes)
-        result = embedded.result if embedded else None
-        projection = projected(result.vectors, notes=notes, **settings.arguments()) if result else None
+        if embedded is None:
+            continue
+        result = embedded.result
+        projection = projected(result.vectors, notes=notes, **settings.arguments())
         if projection is None:
             continue
         coords = projection.coords
@@ -186,10 +188,10 @@ if len(compared) < 2:
     st.info("Neighbour agreement needs at least two methods with vectors.")
     st.stop()
 first_column, second_column = st.columns(2)
-first = first_column.selectbox("First method", compared, format_func=titles.get, key="compare_first",
+first = first_column.selectbox("First method", compared, format_func=titles.__getitem__, key="compare_first",
                                index=compared.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in compared else 0)
 others = [name for name in compared if name != first]
-second = second_column.selectbox("Second method", others, format_func=titles.get, key="compare_second",
+second = second_column.selectbox("Second method", others, format_func=titles.__getitem__, key="compare_second",
                                  index=others.index(PREFERRED_SECOND) if PREFERRED_SECOND in others else 0)
 try:
     table = neighbour_overlap(*embeddings[first], *embeddings[second], k)
@@ -213,10 +215,10 @@ else:
 st.markdown("**Mean overlap for every pair of methods**")
 matrix = cached_overlap_matrix({name: embeddings[name] for name in compared}, k)  # in the order chosen
 show_chart(agreement_heatmap(matrix, {name: method_title(name) for name in matrix.index}), key="compare_heatmap")
-notes = []
+matrix_notes: list[str] = []  # not ``notes``: that name holds a panel's notes box above
 if why_not_computable(len(word_list), k) is None:
-    notes.append(f"Methods whose neighbours had nothing to do with each other would score about "
-                 f"{chance_overlap(len(word_list), k):.2f} on these {len(word_list)} words.")
+    matrix_notes.append(f"Methods whose neighbours had nothing to do with each other would score about "
+                        f"{chance_overlap(len(word_list), k):.2f} on these {len(word_list)} words.")
 if matrix.isna().to_numpy().any():
-    notes.append(f"Blank cells: fewer than k + 2 = {k + 2} words in common, too few to compare neighbours.")
-st.caption(" ".join(notes))
+    matrix_notes.append(f"Blank cells: fewer than k + 2 = {k + 2} words in common, too few to compare neighbours.")
+st.caption(" ".join(matrix_notes))

@@ -41,18 +41,19 @@ with frame.controls:
     upload = st.file_uploader("Coordinates file", type=["csv", "tsv", "txt"], key="coordinates_upload",
                               help=f"{FORMAT} Up to {vectorfiles.MAX_COORDINATE_ROWS:,} points.")
 if upload is None:
-    name, data = EXAMPLE_NAME, example_file()
+    name = EXAMPLE_NAME
     frame.notes.info("An example until you choose a file: 1,797 handwritten digits placed by a PCA of their "
                      f"pixels, coloured by digit. {FORMAT}")
 else:
-    name, data = upload.name, None
+    name = upload.name
 try:
     if upload is None:
-        points = vectorfiles.read_coordinates(data, name)
+        points = vectorfiles.read_coordinates(example_file(), name)  # example_file is cached: no second build
     else:
+        uploaded = upload  # a name that stays narrowed to a file inside the lambda below
         with frame.picture, st.spinner(f"Reading {name}…"):
-            points = remembered("coordinates", (upload.file_id,),
-                                lambda: vectorfiles.read_coordinates(upload.getvalue(), upload.name))
+            points = remembered("coordinates", (uploaded.file_id,),
+                                lambda: vectorfiles.read_coordinates(uploaded.getvalue(), uploaded.name))
 except vectorfiles.VectorFileError as error:
     frame.picture.error(str(error))
     frame.notes.caption(FORMAT)
@@ -68,7 +69,8 @@ with frame.controls:
     if found and found not in points.words:
         st.warning("That word is not in the file.")
         found = ""
-groups = [""] * len(points) if colour is None else points.metadata[colour].fillna("").astype(str).tolist()
+metadata = points.metadata  # not None when a column is chosen: the columns come from it
+groups = [""] * len(points) if colour is None or metadata is None else metadata[colour].fillna("").astype(str).tolist()
 
 with frame.picture, st.spinner(f"Drawing {len(points):,} points…"):
     chart = scatter_chart(points.coords, points.words, groups, highlight=[found] if found else [],
@@ -92,6 +94,6 @@ st.markdown(
     f"and {vectorfiles.COORDINATE_LIMITS.max_bytes / 2**20:,.0f} MB."
 )
 if upload is None:
-    text = data.decode()
+    text = example_file().decode()
     st.caption("The start of the example file (the Download menu beside the chart has all of it):")
     st.code(text[: text.index("\n", 300)] + "\n…", language=None)

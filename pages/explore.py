@@ -102,9 +102,10 @@ with frame.controls:
 
 # Below the picture: what the method is, then what is optional, after the chart.
 st.markdown(f"**{embedder.title}.** {embedder.description}")
-if embedder.uses_corpus and current_corpus() is not None:
+own_corpus = current_corpus()
+if embedder.uses_corpus and own_corpus is not None:
     st.caption("Trained on your own corpus (sidebar), not on the Wikipedia sample:")
-    st.text(current_corpus().describe())
+    st.text(own_corpus.describe())
 
 # After the chart, so the picture never waits for its distortion numbers (100,000 words: about 2 s, on
 # stated samples).

@@ -131,8 +131,9 @@ def context_section() -> None:
         layer = st.slider("Layer", 0, model.layer_count(), model.layer_count(), key="context_layer",
                           help="0 = the input embeddings (one vector per piece, plus its position); "
                           "1 … 6 = after each transformer layer.")
-        method = st.segmented_control("Projection", ["pca", "umap"], default="pca", format_func=PROJECTION_METHODS.get,
-                                      required=True, key="context_projection")
+        method = st.segmented_control("Projection", ["pca", "umap"], default="pca",
+                                      format_func=PROJECTION_METHODS.__getitem__, required=True,
+                                      key="context_projection")
         text = st.text_area("Sentences, one per line: “sense | sentence” (the sense is optional)",
                             key="context_sentences", height=200, max_chars=MAX_TEXT_CHARACTERS,
                             on_change=mark_own_sentences)
@@ -185,12 +186,13 @@ def context_picture(target: str, layer: int, method: str, text: str) -> None:
     groups = [o.sense or f"sentence {o.sentence_index + 1}" for o in result.occurrences]
     numbers = [o.sentence_index + 1 for o in result.occurrences]
     where = "input embeddings (layer 0)" if layer == 0 else f"after layer {layer} of {result.layers}"
-    sentences = [o.sentence for o in result.occurrences]
-    figure = context_scatter(projection.coords, sentences, groups, numbers,
+    point_sentences = [o.sentence for o in result.occurrences]  # one per point (``sentences`` are the input)
+    figure = context_scatter(projection.coords, point_sentences, groups, numbers,
                              title=f"{target} · {where} · {PROJECTION_METHODS[projection.method]}")
     show_chart(figure, key="context_chart", picture=True)
     with frame.controls:
-        export_buttons("context", f"{target}-layer-{layer}", sentences, groups, projection.coords, figure, vectors=vectors)
+        export_buttons("context", f"{target}-layer-{layer}", point_sentences, groups, projection.coords, figure,
+                       vectors=vectors)
     with frame.below:
         context_details(target, layer, result)
 
@@ -260,7 +262,7 @@ def attention_section() -> None:
         frame.notes.warning(note)
     if merge:
         result = merge_word_pieces(result)
-    matrix = result.matrix(layer - 1, None if head == AVERAGE else head - 1)
+    matrix = result.matrix(layer - 1, head - 1 if isinstance(head, int) else None)  # AVERAGE: the one str option
     head_name = f"average of {result.heads} heads" if head == AVERAGE else f"head {head}"
     with frame.picture:
         show_chart(attention_heatmap(matrix, result.labels, title=f"Layer {layer}, {head_name}"),
@@ -286,7 +288,7 @@ def attention_section() -> None:
 
 
 with frame.controls:
-    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, default="tokens", required=True,
+    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, default="tokens", required=True,
                                 key="transformer_view", label_visibility="collapsed")
 with frame.picture:
     if not (model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights", model.load)):

@@ -4,6 +4,7 @@ The page opens on the last measurements taken on this machine (``tradeoffs.store
 never measured starts the cheapest by itself, and offers the others with their expected time.
 """
 
+import functools
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -218,7 +219,7 @@ if st.button(label, key="tradeoffs_methods_measure",
         def step(fraction: float, message: str, number: int = number) -> None:
             report((number + fraction) / len(chosen), message)
 
-        measurement = store.measure(lambda bundled=bundled, step=step: measure_method(bundled, step))
+        measurement = store.measure(functools.partial(measure_method, bundled, step))
         store.save(folder, METHOD, store.method_key(name), measurement)
         saved += 1
     remove()

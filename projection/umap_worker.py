@@ -167,6 +167,8 @@ class UmapWorker:
         """Run ``run_projection(vectors, "umap", dims, seed, **options)`` in the worker; a future of its result."""
         self.start()
         executor = self._executor
+        if executor is None:  # an earlier start() failed to create the pool (its error went to that caller)
+            raise RuntimeError("The UMAP worker process could not be started.")
         try:
             return executor.submit(run_projection, vectors, "umap", dims, seed, **options)
         except BrokenProcessPool:  # the worker died (e.g. killed for memory): start a new one, once
@@ -184,7 +186,9 @@ class UmapWorker:
                 self._done.clear()
                 self._executor, warmed = _started_executor()
                 warmed.add_done_callback(self._warmed)
-            return self._executor
+            executor = self._executor
+        assert executor is not None  # set by start() before any submit reaches here, and never unset
+        return executor
 
 
 umap_worker = UmapWorker()

@@ -137,7 +137,9 @@ class VectorIndex:
             raise ValueError(f"efSearch must be between 1 and {MAX_DEPTH}; got {search_depth}.")
         queries = np.ascontiguousarray(unit_rows(np.atleast_2d(queries), dtype=np.float32))
         k = max(1, min(k, len(self)))
-        parameters = faiss.SearchParametersHNSW(efSearch=max(search_depth, k)) if self.settings.kind == "hnsw" else None
+        # faiss's bundled stubs (1.15) leave out SearchParametersHNSW, which the module has
+        hnsw = faiss.SearchParametersHNSW  # type: ignore[attr-defined]
+        parameters = hnsw(efSearch=max(search_depth, k)) if self.settings.kind == "hnsw" else None
         started = time.perf_counter()
         similarities, indices = self.faiss_index.search(queries, k, params=parameters)
         seconds = (time.perf_counter() - started) / len(queries)

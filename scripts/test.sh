@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Set up and run every test on a fresh machine: the test requirements, Debian's
-# Chromium for the browser tests (Playwright cannot download browsers here), then ruff and pytest.
-# Extra arguments go to pytest, e.g.  bash scripts/test.sh -m "not browser"
+# Set up and run every test on a fresh machine: the test requirements, Debian's Chromium for the
+# browser tests (Playwright cannot download browsers here), then ruff, mypy and pytest.
+#
+#   bash scripts/test.sh            everything (what CI runs)
+#   bash scripts/test.sh --fast     the fast tier: ruff and the tests that train nothing, load no model
+#                                   beyond GloVe and need no browser (pytest -m "not slow and not browser")
+#
+# Other arguments go to pytest, e.g.  bash scripts/test.sh tests/test_wordlists.py -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  shift
+fi
+
 python3 -m pip install --quiet -r requirements-test.txt
 
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+if ! $fast && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "Installing Debian's chromium for the browser tests…"
   sudo_prefix=""
   if [ "$(id -u)" -ne 0 ]; then sudo_prefix="sudo"; fi
@@ -18,4 +29,9 @@ fi
 # Lint first: it takes a second, and a red lint fails CI like a red test.
 python3 -m ruff check .
 
+if $fast; then
+  exec python3 -m pytest -m "not slow and not browser" "$@"
+fi
+# The type check (about a minute on a fresh machine, seconds with its cache) belongs to the full run.
+python3 -m mypy
 exec python3 -m pytest "$@"

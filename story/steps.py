@@ -212,7 +212,7 @@ STEPS: tuple[Step, ...] = (
 def clamp_step(value: object) -> int:
     """A 1-based step number within ``1 … len(STEPS)``; anything that is not a whole number is step 1."""
     try:
-        number = int(value)  # type: ignore[arg-type]
+        number = int(value)  # type: ignore[call-overload]  # any object on purpose: a TypeError means step 1
     except (TypeError, ValueError, OverflowError):
         return 1
     return min(max(number, 1), len(STEPS))

@@ -1,13 +1,42 @@
-"""Shared fixtures: the real embedders, loaded once per test session."""
+"""Shared fixtures: the real embedders, loaded once per test session; the fast tier and its guard."""
+
+import sys
 
 import pytest
 
 import embedders
 
+#: The fast tier (``bash scripts/test.sh --fast``): no training, no model beyond GloVe, no browser.
+FAST_TIER = "not slow and not browser"
+#: Fixtures that load a model beyond GloVe (or train one): a test asking for one is slow.
+SLOW_FIXTURES = {"minilm", "skipgram", "fasttext"}
+#: Methods the fast tier may load: GloVe, and those fitted in a second or two (no training, no model file).
+FAST_METHODS = {"glove", "onehot", "count", "tfidf"}
+
 
 def pytest_collection_modifyitems(items):
-    """Browser tests last: by then the unit tests have trained and cached the models they use."""
+    """Tests that ask for a slow fixture are marked slow; browser tests run last (by then the unit tests
+    have trained and cached the models they use)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def heavy_models() -> set[str]:
+    """What this process has loaded beyond the fast tier's methods."""
+    heavy = {name for name in embedders.available() if name not in FAST_METHODS and embedders.get(name).loaded}
+    return heavy | ({"torch (MiniLM or the transformer)"} if "torch" in sys.modules else set())
+
+
+@pytest.fixture(autouse=True)
+def fast_tier_stays_fast(request):
+    """In the fast tier, a test that loads or trains a model beyond GloVe fails, naming it: mark it slow."""
+    fast = request.config.option.markexpr == FAST_TIER
+    before = heavy_models() if fast else set()
+    yield
+    if fast and (loaded := sorted(heavy_models() - before)):
+        pytest.fail(f"{request.node.nodeid} belongs to the fast tier but loads {', '.join(loaded)}: mark it slow")
 
 
 def loaded(name: str) -> embedders.Embedder:

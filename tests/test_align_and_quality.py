@@ -193,6 +193,7 @@ def embedded_preset(names):
     return {name: (result.words, result.vectors) for name, result in results.items()}
 
 
+@pytest.mark.slow
 def test_learned_methods_agree_more_than_one_hot_agrees_with_anything(glove, fasttext, skipgram, minilm):
     """One-hot neighbours are arbitrary; GloVe's are shared with methods trained on other text."""
     names = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]

@@ -72,6 +72,7 @@ def test_presets_behave_as_their_notes_say(glove):
     assert solve_analogy(glove, swam.a, swam.b, swam.c).answer != "swam"
 
 
+@pytest.mark.slow
 def test_analogy_errors_name_the_word_and_the_method(glove):
     with pytest.raises(AnalogyError) as error:
         solve_analogy(glove, "man", "king", "qwzxvbn")
@@ -108,6 +109,7 @@ def test_analogy_chart_draws_four_labels_and_two_arrows(glove):
 
 
 # --- benchmark -------------------------------------------------------------
+@pytest.mark.slow
 def test_glove_solves_capitals_far_better_than_small_corpus_word2vec(glove, skipgram):
     glove_score = evaluate_analogies(glove, [CAPITALS]).section(CAPITALS)
     skipgram_score = evaluate_analogies(skipgram, [CAPITALS]).section(CAPITALS)
@@ -140,6 +142,7 @@ def test_benchmark_reports_progress_and_states_the_restriction(glove):
     assert "2,000" in result.restriction() and "400,000" in result.restriction()
 
 
+@pytest.mark.slow
 def test_benchmark_refuses_bad_input(glove):
     assert len(section_names()) == 14
     with pytest.raises(ValueError, match="Unknown section"):
@@ -189,6 +192,7 @@ def test_axis_presets_place_their_word_lists(glove):
     assert x["walk"] > x["walked"] and x["speak"] > x["spoke"]
 
 
+@pytest.mark.slow
 def test_axis_errors_are_clear(glove, minilm):
     with pytest.raises(AxisError, match="same words"):
         place_on_axes(glove, ["king"], ["man", "he"], ["he", "Man"])
@@ -203,6 +207,7 @@ def test_axis_errors_are_clear(glove, minilm):
     assert partly.missing_items == ["qwzxvbn"] and partly.missing_end_words == ["zzqqxx"]
 
 
+@pytest.mark.slow
 def test_minilm_and_onehot_work_on_axes(minilm):
     placed = place_on_axes(minilm, ["king", "queen"], ["man"], ["woman"])
     assert dict(zip(placed.words, placed.x))["queen"] > dict(zip(placed.words, placed.x))["king"]

@@ -107,6 +107,7 @@ def test_axis_with_identical_ends_gives_a_message(default_page):
     assert axes["layout"]["yaxis"]["title"]["text"] == "1st PCA component of what remains"
 
 
+@pytest.mark.slow
 def test_minilm_explains_analogies_and_still_draws_axes_and_heatmap():
     app = arithmetic_page({"arithmetic_method": "minilm"})
     assert "no vocabulary of its own" in markdown_text(app)
@@ -123,6 +124,7 @@ def test_onehot_says_why_the_result_is_trivial():
     np.testing.assert_allclose(plotly_array(heatmap["z"]), np.eye(3))
 
 
+@pytest.mark.slow
 def test_benchmarks_of_two_methods_are_compared_side_by_side(default_page):
     app = default_page
     app.multiselect(key="benchmark_sections").set_value([CAPITALS])

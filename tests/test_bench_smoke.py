@@ -2,9 +2,12 @@
 
 import json
 
+import pytest
+
 from bench.scale import main
 
 
+@pytest.mark.slow
 def test_scale_benchmark_smoke_run_writes_every_figure(glove, tmp_path):
     out = tmp_path / "scale.json"
     figures = main(["--smoke", "--json", str(out)])

@@ -76,6 +76,7 @@ def test_clustering_uses_directions_not_lengths(preset):
     assert adjusted_rand_score(plain.labels, scaled.labels) == 1.0
 
 
+@pytest.mark.slow
 def test_same_seed_same_clusters(preset):
     items, _, vectors = preset
     first, second = cluster(vectors, items, seed=7), cluster(vectors, items, seed=7)
@@ -167,6 +168,7 @@ def test_mismatched_or_non_finite_input_is_refused(preset):
         cluster(broken, items)
 
 
+@pytest.mark.slow
 def test_large_lists_score_silhouettes_on_a_stated_sample(glove):
     kv = glove.keyed_vectors
     n = SILHOUETTE_SAMPLE + 500

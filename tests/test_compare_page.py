@@ -52,7 +52,7 @@ def test_default_selection_draws_one_aligned_panel_per_method(default_page):
 def distortion_lines(at: AppTest, k: int) -> list[tuple[float, float]]:
     """(trustworthiness, kNN recall) from every panel's line of numbers."""
     pattern = re.compile(rf"Trustworthiness \*\*([\d.]+)\*\* · kNN recall@{k} \*\*([\d.]+)\*\*")
-    return [tuple(map(float, match.groups())) for line in at.markdown if (match := pattern.fullmatch(line.value))]
+    return [(float(match[1]), float(match[2])) for line in at.markdown if (match := pattern.fullmatch(line.value))]
 
 
 def test_every_panel_shows_its_distortion_numbers(default_page):

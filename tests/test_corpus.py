@@ -33,6 +33,7 @@ def test_too_little_text_is_refused_with_the_count():
         corpus_from_text("only three words", name="tiny.txt")
 
 
+@pytest.mark.slow
 def test_a_method_trained_on_your_own_text_learns_only_its_words(wikipedia_text, tmp_path, monkeypatch):
     monkeypatch.setenv("EMBEDDING_EXPLORER_CACHE", str(tmp_path))  # train for real, not from an earlier run
     corpus = corpus_from_text(wikipedia_text, name="three articles")
@@ -61,6 +62,7 @@ def test_count_vectors_on_your_own_text_have_one_number_per_passage(wikipedia_te
     assert tfidf.keyed_vectors.vector_size == passages
 
 
+@pytest.mark.slow
 def test_methods_without_a_corpus_ignore_one(wikipedia_text):
     corpus = corpus_from_text(wikipedia_text)
     assert embedders.get("glove", corpus=corpus) is embedders.get("glove")

@@ -67,6 +67,7 @@ def million_coordinates_csv() -> bytes:
     return frame.to_csv(index=False).encode()
 
 
+@pytest.mark.slow
 def test_a_million_coordinates_are_read_and_drawn():
     points = vectorfiles.read_coordinates(million_coordinates_csv(), "million.csv")
     assert len(points) == 1_000_000 == vectorfiles.MAX_COORDINATE_ROWS and points.coords.shape == (1_000_000, 2)

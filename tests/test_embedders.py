@@ -14,6 +14,7 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
+@pytest.mark.slow
 def test_registry_lists_the_eight_methods_and_rejects_unknown_names():
     assert embedders.available() == [
         "onehot", "count", "tfidf", "word2vec-cbow", "word2vec-skipgram", "fasttext", "glove", "minilm",
@@ -142,12 +143,14 @@ def test_one_hot_sentences_are_all_equally_far_apart():
     assert len(distinct) == 3 and np.allclose(distinct @ distinct.T, np.eye(3))
 
 
+@pytest.mark.slow
 def test_minilm_says_which_passages_it_cut(minilm):
     long_passage = "The river bank was quiet in the early morning. " * 40
     result = minilm.embed_sentences(["A short sentence.", long_passage])
     assert result.cut == [long_passage] and result.vectors.shape == (2, 384)
 
 
+@pytest.mark.slow
 def test_minilm_finds_the_preset_sentence_a_paraphrase_means_first(minilm):
     from retrieval import IndexSettings, VectorIndex
 
@@ -175,6 +178,7 @@ def test_a_stored_preset_embedding_reads_back_equal_and_a_damaged_file_is_replac
     assert np.array_equal(recomputed.vectors, first.vectors)
 
 
+@pytest.mark.slow
 def test_what_a_method_trained_here_embeds_is_never_stored(skipgram, tmp_path, monkeypatch):
     from embedders.stored import STORE_FROM, stored_embedding
 

@@ -29,6 +29,7 @@ def neighbour_words(app: AppTest) -> list[str]:
     return bars["data"][0]["customdata"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", embedders.available())
 def test_every_method_draws_the_preset_in_3d_with_any_projection(method):
     app = run_app()
@@ -41,6 +42,7 @@ def test_every_method_draws_the_preset_in_3d_with_any_projection(method):
     assert chart_specs(app)[0]["data"][0]["type"] == "scatter3d"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", FAST_METHODS + ["minilm"])
 @pytest.mark.parametrize("text", ["", "king", "king\nqueen", "king\nqueen\nprince", "king\nqueen\nprince\nhouse"])
 @pytest.mark.parametrize("projection", ["umap", "tsne"])
@@ -61,6 +63,7 @@ def test_tiny_lists_give_messages_not_tracebacks(method, text, projection):
         assert any("UMAP needs at least 5 points; showing PCA" in message for message in messages)
 
 
+@pytest.mark.slow
 def test_missing_words_are_listed_and_fasttext_says_what_it_built():
     app = run_app(state=typed_list("king\nqueen\nxyzzyplugh"))
     assert any("1 of 3 items are left out: they are not in GloVe 6B 50d's vocabulary" in w.value for w in app.warning)
@@ -71,6 +74,7 @@ def test_missing_words_are_listed_and_fasttext_says_what_it_built():
     assert "xyzzyplugh" in chart_labels(app)
 
 
+@pytest.mark.slow
 def test_sentences_under_glove_are_the_means_of_their_words_and_all_drawn():
     app = run_app(state={"word_list_preset": "sentences_topics"})
     assert not app.exception

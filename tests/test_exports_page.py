@@ -1,5 +1,7 @@
 """Every chart of items offers its downloads (AppTest; the browser tests read the files back)."""
 
+import pytest
+
 from tests.app_runner import run_app
 
 ITEM_EXPORTS = {"Coordinates (CSV)", "Chart (HTML)", "Vectors (TSV)", "Metadata (TSV)"}
@@ -15,6 +17,7 @@ def test_explore_offers_coordinates_chart_and_vectors():
     assert set(download_labels(app)) == ITEM_EXPORTS
 
 
+@pytest.mark.slow
 def test_compare_offers_them_for_every_panel():
     app = run_app("pages/compare.py")
     assert not app.exception

@@ -4,8 +4,11 @@
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Element
 
 from tests.app_runner import chart_specs, plotly_array, run_app
+
+pytestmark = pytest.mark.slow  # MiniLM's model (torch) is loaded
 
 PAGE = "pages/inside_transformer.py"
 
@@ -35,7 +38,11 @@ def context_chart(app: AppTest) -> dict:
 
 
 def texts(app: AppTest, kind: str) -> str:
-    return "\n".join(str(element.value) for element in app.get(kind))
+    shown = []
+    for element in app.get(kind):
+        assert isinstance(element, Element), f"a {kind} that is a block, not an element"
+        shown.append(str(element.value))
+    return "\n".join(shown)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ def brute_force(points: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np
     return order, np.take_along_axis(distances, order, axis=1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("metric, dims", [("cosine", 20), ("correlation", 12), ("euclidean", 20), ("euclidean", 2)])
 def test_graph_equals_brute_force_across_block_boundaries(metric, dims):
     n = 2 * BLOCK_ROWS + 37  # three blocks of queries, the last one short

@@ -141,7 +141,7 @@ def test_a_paragraph_just_over_the_limit_is_cut_into_halves_not_a_scrap():
 #: No example database written into the repository, as in test_vectorfiles.py.
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=30)
 prose = st.lists(
     st.tuples(words, st.sampled_from(["", ".", "!", "?", ",", '."'])).map(lambda pair: pair[0] + pair[1]),
     max_size=400,

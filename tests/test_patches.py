@@ -112,6 +112,7 @@ def test_callers_cannot_change_the_shared_cached_pixels():
         grid.vectors[0, 0] = 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["china", "flower"])
 def test_pca_of_patch_vectors_is_finite(name):
     grid = patch_grid(name, 32)

@@ -68,6 +68,7 @@ def test_glove_royalty_and_buildings_stay_apart_in_every_projection(glove, metho
     assert distance("building", "tower") < distance("building", "princess")
 
 
+@pytest.mark.slow
 def test_large_3d_tsne_runs_on_a_stated_sample_and_says_so_before():
     from projection.reducers import TSNE_3D_LIMIT
 
@@ -98,6 +99,7 @@ def test_umap_runs_fewer_epochs_and_starts_from_pca_on_large_lists():
     assert [umap_start(n) for n in (8, 5000, 10_000, 10_001)] == ["random", "spectral", "spectral", "pca"]
 
 
+@pytest.mark.slow
 def test_umap_from_pca_on_a_large_list_keeps_neighbourhoods(glove):
     from projection import neighbour_graph
     from projection.distortion import trustworthiness
@@ -109,6 +111,7 @@ def test_umap_from_pca_on_a_large_list_keeps_neighbourhoods(glove):
     assert trustworthiness(vectors[rows], coords[rows], 10) > 0.85  # 0.87-0.89 measured
 
 
+@pytest.mark.slow
 def test_tsne_gives_the_same_layout_whatever_the_threads_it_gets(glove, monkeypatch):
     # The threads follow the machine's load (free_cores), which a shared link's two sessions may see differ.
     import os

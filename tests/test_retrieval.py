@@ -34,6 +34,7 @@ def test_hnsw_recall_grows_with_its_search_depth(vocabulary):
     assert shallow < deep and deep > 0.95
 
 
+@pytest.mark.slow
 def test_a_deeper_search_finds_more_on_50000_words(glove):
     vectors = glove.keyed_vectors.vectors[:50_000]
     points = efsearch_sweep(vectors, IndexSettings("hnsw", links=16, build_depth=40))
@@ -64,6 +65,7 @@ def test_an_index_is_saved_as_a_faiss_file_and_read_back(vocabulary, tmp_path):
     assert np.array_equal(loaded.search(queries, 5).indices, built.search(queries, 5).indices)
 
 
+@pytest.mark.slow
 def test_a_saved_index_is_never_served_for_other_vectors_of_the_same_shape(vocabulary, tmp_path):
     # A retrained Word2Vec keeps its vocabulary size: same name, settings and shape, new vectors.
     vectors = np.ascontiguousarray(vocabulary[1][:500, :16])

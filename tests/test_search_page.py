@@ -1,5 +1,7 @@
 """The Similarity search page under AppTest, with real GloVe vectors."""
 
+import pytest
+
 from tests.app_runner import chart_specs, run_app
 
 
@@ -58,6 +60,7 @@ def test_one_hot_searches_only_the_list_and_says_why_a_query_finds_nothing():
     assert any("axis of its own" in info.value for info in app.info)
 
 
+@pytest.mark.slow
 def test_sentences_are_searched_and_the_prompt_is_assembled_from_what_was_found():
     app = run_app("pages/search.py", state={"word_list_preset": "sentences_topics", "search_method": "minilm",
                                            "search_query": "Where can I keep my money safe?", "search_k": 3})
@@ -69,6 +72,7 @@ def test_sentences_are_searched_and_the_prompt_is_assembled_from_what_was_found(
     assert all(item in prompt for item in found["item"]) and prompt.endswith("Question: Where can I keep my money safe?\nAnswer:")
 
 
+@pytest.mark.slow
 def test_a_query_without_a_known_word_says_so():
     app = run_app("pages/search.py", state={"word_list_preset": "sentences_topics", "search_query": "zzqxv plugh"})
     assert not app.exception and not app.dataframe

@@ -46,6 +46,7 @@ def test_each_step_names_real_pages_methods_presets_and_views(step):
     assert not step.view.words or view_state.linkable_words(step.view.words)
 
 
+@pytest.mark.slow
 def test_a_steps_list_is_its_preset_or_its_typed_words():
     onehot = STEPS[ORDER.index("onehot")]
     word_list = step_word_list(onehot)
@@ -54,6 +55,7 @@ def test_a_steps_list_is_its_preset_or_its_typed_words():
     assert step_word_list(fasttext).items == list(fasttext.view.words) and fasttext.view.highlight == "kingliness"
 
 
+@pytest.mark.slow
 def test_the_fasttext_step_holds_words_fasttext_never_saw_and_still_embeds(fasttext):
     step = STEPS[ORDER.index("fasttext")]
     result = fasttext.embed(step_word_list(step).items)
@@ -61,6 +63,7 @@ def test_the_fasttext_step_holds_words_fasttext_never_saw_and_still_embeds(fastt
     assert "kingliness" not in fasttext.keyed_vectors.key_to_index
 
 
+@pytest.mark.slow
 def test_the_transformer_steps_use_words_of_their_presets():
     from transformer_inside.presets import CONTEXT_PRESETS
 
@@ -93,6 +96,7 @@ def shown_output(app) -> int:
     return len(chart_specs(app)) + len(app.get("image")) + len(chips)
 
 
+@pytest.mark.slow
 def test_every_step_renders_its_live_view_without_an_error():
     app = run_app("pages/story.py")
     seconds = {}
@@ -111,6 +115,7 @@ def test_every_step_renders_its_live_view_without_an_error():
           {key: round(value, 1) for key, value in seconds.items()})
 
 
+@pytest.mark.slow
 def test_the_live_views_show_what_their_steps_say():
     app = run_app("pages/story.py", state={STORY_STEP_KEY: ORDER.index("onehot") + 1})
     assert any("same cosine similarity (0.00)" in caption.value for caption in app.caption)
@@ -131,6 +136,7 @@ def test_the_live_views_show_what_their_steps_say():
     assert [t["name"] for t in chart_specs(app)[0]["data"]][-1] == "query"
 
 
+@pytest.mark.slow
 def test_next_and_previous_move_one_step_and_stop_at_the_ends():
     app = run_app("pages/story.py")
     assert app.selectbox(key=STORY_STEP_KEY).value == 1 and app.button(key="story_previous").disabled

@@ -20,11 +20,13 @@ def table(glove):
     return {row.name: row for row in rows}
 
 
+@pytest.mark.slow
 def test_full_precision_is_the_reference_and_float16_loses_almost_nothing(table):
     assert table["float32 (full precision)"].recall == 1.0 and table["float32 (full precision)"].bytes_per_vector == 200
     assert table["float16"].bytes_per_vector == 100 and table["float16"].recall > 0.97
 
 
+@pytest.mark.slow
 def test_fewer_bytes_keep_fewer_neighbours(table):
     scalar = table["8-bit scalar quantization"]
     product = [row for name, row in table.items() if name.startswith("product quantization")]
@@ -45,6 +47,7 @@ def test_word_pairs_are_scored_on_the_vectors_as_read_back(table):
     assert table["8-bit scalar quantization"].recall >= 0.95
 
 
+@pytest.mark.slow
 def test_every_storage_form_reads_back_vectors(glove):
     from tradeoffs import storage_forms
 
@@ -77,7 +80,9 @@ def measurement_files(cache) -> dict[str, Path]:
 
 def shown_date(path: Path) -> str:
     """How the page says when the measurement stored in ``path`` was taken."""
-    return store.load(path.parents[1], *path.stem.split("-", 1)).stored.describe()
+    stored = store.load(path.parents[1], *path.stem.split("-", 1)).stored
+    assert stored is not None, f"{path.name} did not load"
+    return stored.describe()
 
 
 def test_a_fresh_cache_starts_the_cheapest_measurement_by_itself_and_offers_the_rest(fresh_cache):
@@ -100,6 +105,7 @@ def test_a_fresh_cache_starts_the_cheapest_measurement_by_itself_and_offers_the_
     assert any("not measured on this machine yet" in info.value for info in app.info)
 
 
+@pytest.mark.slow
 def test_stored_smaller_is_measured_when_asked_and_a_new_session_opens_on_it_with_its_date(fresh_cache):
     app = run_app("pages/tradeoffs.py")
     app.radio(key="tradeoffs_picture").set_value("compression").run()
@@ -151,6 +157,7 @@ def test_measurements_of_an_upload_stay_in_the_session(glove, fresh_cache):
     assert set(measurement_files(fresh_cache).values()) == before
 
 
+@pytest.mark.slow
 def test_every_method_is_measured_and_minilm_sorts_passages_better_than_one_hot(glove):
     from gensim.test.utils import datapath
 

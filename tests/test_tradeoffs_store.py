@@ -35,6 +35,7 @@ def test_a_sweep_round_trips_with_its_date_and_cores(sweep_measurement, tmp_path
     assert [p.name for p in tmp_path.joinpath(store.FOLDER).iterdir()] == [path.name]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_a_compression_table_with_word_scores_round_trips(glove, tmp_path):
     kv = glove.keyed_vectors
     vectors, words = kv.vectors[:2_000], kv.index_to_key[:2_000]
@@ -45,6 +46,7 @@ def test_a_compression_table_with_word_scores_round_trips(glove, tmp_path):
     assert store.load(tmp_path, store.COMPRESSION, key).stored == measured
 
 
+@pytest.mark.slow
 def test_a_method_measurement_round_trips(glove, tmp_path):
     measured = store.measure(lambda: measure_method(glove))
     cost, quality = measured.value
@@ -83,6 +85,7 @@ def test_nothing_stored_is_no_note(tmp_path):
     assert store.load(tmp_path, store.SWEEP, "0" * 32) == store.Found(None)
 
 
+@pytest.mark.slow
 def test_a_different_input_gives_a_different_fingerprint(glove):
     kv = glove.keyed_vectors
     vectors, words = kv.vectors[:1_000], kv.index_to_key[:1_000]

@@ -13,6 +13,8 @@ from transformer_inside.context import contextual_vectors, parse_sentences, sens
 from transformer_inside.presets import ATTENTION_EXAMPLE, CONTEXT_PRESETS, RARE_WORDS_EXAMPLE
 from transformer_inside.tokens import decode, tokenize
 
+pytestmark = pytest.mark.slow  # MiniLM's model (torch) is loaded
+
 
 @pytest.fixture(scope="module", autouse=True)
 def transformer():

@@ -28,6 +28,7 @@ def test_lowering_a_threads_priority_leaves_the_rest_of_the_process_alone():
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
 
 
+@pytest.mark.slow
 def test_the_worker_warms_up_then_projects_at_the_priority_it_started_with(glove):
     worker = UmapWorker()
     worker.start()
@@ -40,7 +41,9 @@ def test_the_worker_warms_up_then_projects_at_the_priority_it_started_with(glove
     worker._executor.shutdown()
 
 
+@pytest.mark.slow
 def test_sessions_that_find_the_worker_dead_at_once_start_one_new_worker(glove):
+    others = set(multiprocessing.active_children())  # e.g. the app's own worker, started by page tests
     worker = UmapWorker()
     worker.start()
     assert worker.wait(timeout=600), worker.error
@@ -65,6 +68,6 @@ def test_sessions_that_find_the_worker_dead_at_once_start_one_new_worker(glove):
         session.join()
     assert all(future.result(timeout=600).coords.shape == (300, 2) for future in futures)
     assert worker._executor is not dead and worker.wait(timeout=600) and worker.state == "ready"
-    workers = [child for child in multiprocessing.active_children() if child.is_alive()]
+    workers = [child for child in multiprocessing.active_children() if child.is_alive() and child not in others]
     assert len(workers) == 1, workers  # not one per session that found the worker dead
     worker._executor.shutdown()

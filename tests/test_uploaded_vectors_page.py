@@ -67,6 +67,7 @@ def test_an_upload_stays_in_its_own_session(glove_subset):
     assert not any(name.startswith(UPLOADED_PREFIX) for name, _ in embedders._instances)  # not in the shared registry
 
 
+@pytest.mark.slow
 def test_compare_offers_the_uploaded_method(glove_subset):
     app = run_app("pages/compare.py", state=session_with_upload(glove_subset[1], "mine.txt"))
     assert not app.exception

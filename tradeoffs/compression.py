@@ -9,6 +9,7 @@ come from FAISS, PCA from scikit-learn.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -66,11 +67,11 @@ def storage_forms(rows: int, dimension: int) -> list[StorageForm]:
     ]
     for parts in _pq_sizes(dimension) if rows >= PQ_MIN_VECTORS else []:
         forms.append(StorageForm(f"product quantization, {parts} × 8 bits", parts,
-                                 lambda vectors, parts=parts: product_quantized(vectors, parts)))
+                                 functools.partial(product_quantized, parts=parts)))
     forms.append(StorageForm(f"sign bits ({dimension} bits)", math.ceil(dimension / 8), sign_bits))
     for reduced in sorted({max(2, dimension // 2), max(2, dimension // 4)}, reverse=True):
         forms.append(StorageForm(f"PCA to {reduced} dimensions", 4 * reduced,
-                                 lambda vectors, reduced=reduced: pca_coordinates(vectors, reduced)))
+                                 functools.partial(pca_coordinates, reduced=reduced)))
     return forms
 
 

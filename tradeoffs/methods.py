@@ -154,7 +154,7 @@ def measure_method(embedder: Embedder, progress: Progress = no_progress) -> tupl
     cost = measure_cost(embedder, part(0.0, 0.5))
     passages = wordlists.load_preset(wordlists.PASSAGES_PRESET, lowercase=True)
     progress(0.5, f"{embedder.title}: embedding {len(passages):,} passages…")
-    vectors = stored_embedding(embedder, passages.preset, tuple(passages.items), True,
+    vectors = stored_embedding(embedder, wordlists.PASSAGES_PRESET, tuple(passages.items), True,
                                lambda: embedder.embed_sentences(passages.items, part(0.5, 0.7))).vectors
     return cost, measure_quality(embedder, vectors, passages.groups, part(0.7, 1.0))
 

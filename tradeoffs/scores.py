@@ -129,13 +129,13 @@ def passage_classification(vectors: np.ndarray, labels: Sequence[str], folds: in
     if folds < 2:
         raise ValueError("Cross-validation needs at least 2 folds.")
     notes = []
-    sizes = Counter[str](names.tolist())
+    sizes: Counter[str] = Counter(names.tolist())
     single = sorted(label for label, size in sizes.items() if size < 2)
     if single:
         notes.append(f"Left out {len(single)} group(s) with a single item: {', '.join(single)}.")
         keep = ~np.isin(names, single)
         vectors, names = vectors[keep], names[keep]
-        sizes = Counter[str](names.tolist())
+        sizes = Counter(names.tolist())
     if len(sizes) < 2:
         raise ValueError(f"Classification needs at least two groups with two or more items each; "
                          f"found {len(sizes)}.")

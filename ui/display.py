@@ -38,8 +38,9 @@ def show_items(message: str, items: Sequence[str], kind: str = "warning") -> Non
     st.text(", ".join(items))
 
 
-def progress_bar() -> tuple[Progress, Callable[[], None]]:
-    """A progress bar that appears on the first report; returns the callback and a function to remove it."""
+def progress_bar() -> tuple[Progress, Callable[[], object]]:
+    """A progress bar that appears on the first report; returns the callback and a function to remove it
+    (``slot.empty``, whose result is of no use)."""
     slot = st.empty()
     return (lambda fraction, message: slot.progress(fraction_done(fraction, 1.0), text=message)), slot.empty
 

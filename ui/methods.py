@@ -18,7 +18,7 @@ DEFAULT_METHOD = "glove"
 def method_titles() -> dict[str, str]:
     """Every method this session can use, name -> title: the registered ones, then its own uploaded sets.
 
-    Pass ``.get`` of it as a widget's ``format_func``: a plain lookup that needs no session.
+    Pass ``.__getitem__`` of it as a widget's ``format_func``: a plain lookup that needs no session.
     """
     return {name: method_title(name) for name in embedders.available() + list(uploaded_methods())}
 
@@ -44,7 +44,9 @@ def method_picker(label: str = "Embedding method", key: str = "method", default:
         st.session_state[key] = default  # first run, or an uploaded set the user has removed
     # The value comes through the session only, never an index argument: a widget whose arguments
     # change between runs is a new widget to Streamlit, and a new one would start empty.
-    return st.selectbox(label, names, index=None, format_func=titles.get, key=key)
+    method = st.selectbox(label, names, index=None, format_func=titles.__getitem__, key=key)
+    assert method is not None  # the session holds one of ``names`` (set above), so the box is never empty
+    return method
 
 
 def picked_embedder(frame: Frame, key: str, needs_vocabulary_to: str | None = None) -> tuple[str, Embedder]:

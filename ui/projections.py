@@ -40,8 +40,8 @@ def projection_controls(key: str = "projection") -> ProjectionSettings:
     for name, value in asdict(ProjectionSettings()).items():
         if st.session_state.get(f"{key}_{name}") is None:
             st.session_state[f"{key}_{name}"] = value
-    method = st.segmented_control("Projection", list(PROJECTION_METHODS), format_func=PROJECTION_METHODS.get,
-                                  required=True, key=f"{key}_method")
+    method = st.segmented_control("Projection", list(PROJECTION_METHODS),
+                                  format_func=PROJECTION_METHODS.__getitem__, required=True, key=f"{key}_method")
     dims_column, settings_column = st.columns([1, 1], vertical_alignment="bottom")
     dims = dims_column.segmented_control("Dimensions", [2, 3], format_func=lambda d: f"{d}D", required=True,
                                          key=f"{key}_dims", label_visibility="collapsed")
@@ -56,6 +56,8 @@ def projection_controls(key: str = "projection") -> ProjectionSettings:
         metric = st.selectbox("UMAP metric", UMAP_METRICS, key=f"{key}_metric")
         perplexity = st.slider("t-SNE perplexity", 2.0, 100.0, step=1.0, key=f"{key}_perplexity",
                                help="Roughly, how many neighbours t-SNE balances; must be below the number of points.")
+    # Never None: the loop above gave both widgets a value in the session, and required=True keeps one chosen.
+    assert method is not None and dims is not None
     return ProjectionSettings(method, dims, int(seed), n_neighbors, min_dist, metric, perplexity)
 
 

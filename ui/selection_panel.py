@@ -22,8 +22,8 @@ _GENERATION_KEY = "selection_generation"
 
 def colouring_controls(key: str) -> tuple[str, int | None]:
     """What colours the points (the list's groups or clusters), and the number of clusters (None: automatic)."""
-    colouring = st.segmented_control("Colour by", list(COLOURINGS), format_func=COLOURINGS.get, required=True,
-                                       default="groups", key=f"{key}_colouring",
+    colouring = st.segmented_control("Colour by", list(COLOURINGS), format_func=COLOURINGS.__getitem__,
+                                     required=True, default="groups", key=f"{key}_colouring",
                                      help="The list's own groups, or clusters found in the original vectors "
                                           "(k-means or HDBSCAN), each named by its most central items.")
     k = AUTOMATIC

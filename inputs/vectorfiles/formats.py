@@ -14,10 +14,10 @@ from inputs.vectorfiles.archives import UNSUPPORTED_ARCHIVE_EXTENSIONS, _unpack
 from inputs.vectorfiles.base import VectorFileError, VectorLimits, VectorSet, _count, _extension, _File, _shorten
 from inputs.vectorfiles.projector import _first_field_is_number, _read_projector
 from inputs.vectorfiles.text import (
-    _LEADING_BLANKS,
     _REPLACEMENT,
     _WORD_SPACES,
     _WORD_TAB,
+    _blanks_end,
     _is_number,
     _is_utf8,
     _Replacements,
@@ -126,37 +126,38 @@ def _read_word2vec_family(
     data = file.data
     start = _text_start(file, notes)
     header = _HEADER.match(data, start)
-    count = dim = header_line = None
-    if header is not None:
-        count, dim = int(header.group(1)), int(header.group(2))
-        header_line = 1 + data.count(b"\n", 0, header.start(1))
-        _check_header(file, count, dim, header_line, limits)
-
     if extension == ".bin" and header is None:
         raise VectorFileError(
             "header",
             f"{file.shown}, line 1: a word2vec binary file starts with a line 'count dimension' "
             f"(e.g. '400000 50'), not {_shorten(data[start:start + 40])}.",
         )
-    if header is not None and _binary_follows(data, header.end(), dim, extension, limits):
-        if extension != ".bin":
-            notes.append(f"{file.shown} holds binary data after its header: read as word2vec binary.")
-        words, vectors = _read_word2vec_binary(file, header.end(), count, dim, limits, progress, notes, replaced)
-        return words, vectors, "word2vec binary"
-    if extension == ".bin":
-        notes.append(f"{file.shown} is named .bin but holds text: read as word2vec text.")
-
-    if extension == ".vec":
-        format_name = "fastText .vec"
-    else:
-        format_name = "word2vec text" if header is not None else "GloVe text"
+    count: int | None = None
+    dim: int | None = None
+    header_line: int | None = None
+    # Everything that needs the header's numbers stays in this block, where they are ints.
     if header is not None:
+        count, dim = int(header.group(1)), int(header.group(2))
+        header_line = 1 + data.count(b"\n", 0, header.start(1))
+        _check_header(file, count, dim, header_line, limits)
+        if _binary_follows(data, header.end(), dim, extension, limits):
+            if extension != ".bin":
+                notes.append(f"{file.shown} holds binary data after its header: read as word2vec binary.")
+            words, vectors = _read_word2vec_binary(file, header.end(), count, dim, limits, progress, notes, replaced)
+            return words, vectors, "word2vec binary"
+        if extension == ".bin":
+            notes.append(f"{file.shown} is named .bin but holds text: read as word2vec text.")
         promise = f"{_count(count, 'word')} of {_count(dim, 'number')} each"
         notes.append(f"Line {header_line} ('{count} {dim}') is a header: {promise}.")
         body_start = header.end()
     else:
         notes.append("No header line: every line is a word followed by its numbers (GloVe style).")
         body_start = start
+
+    if extension == ".vec":
+        format_name = "fastText .vec"
+    else:
+        format_name = "word2vec text" if header is not None else "GloVe text"
     reader = _TextRows(file, _WORD_SPACES, limits, progress, dim=dim, header_line=header_line, replaced=replaced)
     reader.read(body_start)
     if count is not None and reader.rows != count:
@@ -165,7 +166,8 @@ def _read_word2vec_family(
             f"{file.shown}, line {header_line}: the header says {_count(count, 'word')}, "
             f"but the file holds {reader.rows:,}.",
         )
-    notes.insert(0, f"Read as {format_name}: {_count(reader.rows, 'word')} of {_count(reader.dim, 'number')} each.")
+    counts = f"{_count(reader.rows, 'word')} of {_count(reader.numbers_per_row, 'number')} each"
+    notes.insert(0, f"Read as {format_name}: {counts}.")
     replaced.note(notes)
     return reader.words, reader.vectors(), format_name
 
@@ -300,7 +302,7 @@ def _read_word_tsv(
     """
     data = file.data
     start = _text_start(file, notes)
-    first_line_start = max(start, data.rfind(b"\n", 0, _LEADING_BLANKS.match(data, start).end()) + 1)
+    first_line_start = max(start, data.rfind(b"\n", 0, _blanks_end(data, start)) + 1)
     end = data.find(b"\n", first_line_start, first_line_start + 4 * limits.max_line_characters)
     end = len(data) if end < 0 else end
     _, _, rest = data[first_line_start:end].rstrip(b"\r").partition(b"\t")
@@ -314,9 +316,8 @@ def _read_word_tsv(
             raise VectorFileError("no-vectors", f"{file.shown} holds a header line but no vectors.")
     reader = _TextRows(file, _WORD_TAB, limits, progress, replaced=replaced)
     reader.read(body_start)
-    notes.insert(
-        0, f"Read as word-and-vectors TSV: {_count(reader.rows, 'word')} of {_count(reader.dim, 'number')} each."
-    )
+    counts = f"{_count(reader.rows, 'word')} of {_count(reader.numbers_per_row, 'number')} each"
+    notes.insert(0, f"Read as word-and-vectors TSV: {counts}.")
     replaced.note(notes)
     return reader.words, reader.vectors()
 

@@ -11,9 +11,9 @@ import pandas as pd
 from common.progress import Progress
 from inputs.vectorfiles.base import VectorFileError, VectorLimits, _count, _File
 from inputs.vectorfiles.text import (
-    _LEADING_BLANKS,
     _NUMBERS,
     _UTF8_BOM,
+    _blanks_end,
     _decode_text,
     _is_number,
     _is_utf8,
@@ -40,7 +40,8 @@ def _read_projector(
     reader = _TextRows(file, _NUMBERS, limits, progress)
     reader.read(_text_start(file, notes))
     vectors = reader.vectors()
-    notes.insert(0, f"Read as Projector TSV: {_count(reader.rows, 'vector')} of {_count(reader.dim, 'number')} each.")
+    counts = f"{_count(reader.rows, 'vector')} of {_count(reader.numbers_per_row, 'number')} each"
+    notes.insert(0, f"Read as Projector TSV: {counts}.")
     if metadata_file is None:
         notes.append("No metadata file: the words are the row numbers 1, 2, 3, …")
         return [str(number) for number in range(1, reader.rows + 1)], vectors, None, "Projector TSV"
@@ -169,5 +170,7 @@ def _is_missing(value) -> bool:
 def _first_field_is_number(file: _File) -> bool:
     """Whether the first non-blank line of a .tsv starts with a number (Projector vectors) rather than a word."""
     data = file.data
-    start = _LEADING_BLANKS.match(data, len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0).end()
-    return _is_number(_FIRST_FIELD.match(data, start).group())
+    start = _blanks_end(data, len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0)
+    first_field = _FIRST_FIELD.match(data, start)
+    assert first_field is not None  # the pattern matches an empty field too
+    return _is_number(first_field.group())

@@ -122,6 +122,12 @@ class _TextRows:
         if len(vectors):
             self._blocks.append(vectors)
 
+    @property
+    def numbers_per_row(self) -> int:
+        """``dim`` once ``read`` is done (it refuses a file without rows, and the first row sets ``dim``)."""
+        assert self.dim is not None, "no row read yet"
+        return self.dim
+
     def vectors(self) -> np.ndarray:
         """All rows as one float32 array (the blocks are released)."""
         if not self._blocks:
@@ -237,7 +243,7 @@ class _TextRows:
             return None
         if self.dim is None:
             self.dim = numbers.shape[1]
-            self.dim_line = line + block.count(b"\n", 0, _LEADING_BLANKS.match(block).end())
+            self.dim_line = line + block.count(b"\n", 0, _blanks_end(block))
         return (frame[0].tolist() if has_words else None), vectors
 
     def _parse_slowly(self, block: bytes, first_line: int) -> tuple[list[str] | None, np.ndarray]:
@@ -264,6 +270,7 @@ class _TextRows:
             values = np.array(list(itertools.chain.from_iterable(tokens for _, tokens in rows)), dtype=np.float64)
         except ValueError:
             raise self._non_number_error(rows) from None
+        assert self.dim is not None  # set by _check_count at the first row
         with np.errstate(over="ignore", invalid="ignore"):
             vectors = values.astype(np.float32).reshape(len(rows), self.dim)
         finite = np.isfinite(vectors)
@@ -426,6 +433,13 @@ def _content_lines(block: bytes, first_line: int) -> Iterator[tuple[int, bytes]]
 def _line_breaks_are_plain(block: bytes) -> bool:
     """Whether every carriage return is part of a \\r\\n (pandas treats a lone \\r as a line break; we do not)."""
     return block.count(b"\r") == block.count(b"\r\n")
+
+
+def _blanks_end(data: bytes, start: int = 0) -> int:
+    """Where the run of spaces, tabs and line breaks at ``start`` ends (``start`` itself when there is none)."""
+    blanks = _LEADING_BLANKS.match(data, start)
+    assert blanks is not None  # the pattern matches an empty run too
+    return blanks.end()
 
 
 def _split_fields(line: bytes) -> list[bytes]:
