@@ -34,4 +34,6 @@ if $fast; then
 fi
 # The type check (about a minute on a fresh machine, seconds with its cache) belongs to the full run.
 python3 -m mypy
-exec python3 -m pytest "$@"
+# Two test processes (pytest-xdist), a test file each at a time: much of a test's time is waiting
+# for a server, a browser or a subprocess, so two share the two cores well. TEST_WORKERS=0 runs one.
+exec python3 -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -150,6 +150,7 @@ def test_next_and_previous_move_one_step_and_stop_at_the_ends():
     assert not app.exception
 
 
+@pytest.mark.slow  # step 1 draws MiniLM's token table (torch)
 @pytest.mark.parametrize("asked, shown", [(99, len(STEPS)), (0, 1)])
 def test_a_step_out_of_range_from_a_link_is_clamped(asked, shown):
     app = run_app("pages/story.py", state={STORY_STEP_KEY: asked})
