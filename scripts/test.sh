@@ -29,11 +29,12 @@ fi
 # Lint first: it takes a second, and a red lint fails CI like a red test.
 python3 -m ruff check .
 
+# Two test processes (pytest-xdist), a test file each at a time: much of a test's time is waiting
+# for a server, a browser or a subprocess, so two share the two cores well. TEST_WORKERS=0 runs one.
+workers=(-n "${TEST_WORKERS:-2}" --dist loadfile)
 if $fast; then
-  exec python3 -m pytest -m "not slow and not browser" "$@"
+  exec python3 -m pytest "${workers[@]}" -m "not slow and not browser" "$@"
 fi
 # The type check (about a minute on a fresh machine, seconds with its cache) belongs to the full run.
 python3 -m mypy
-# Two test processes (pytest-xdist), a test file each at a time: much of a test's time is waiting
-# for a server, a browser or a subprocess, so two share the two cores well. TEST_WORKERS=0 runs one.
-exec python3 -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@"
+exec python3 -m pytest "${workers[@]}" "$@"
