@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.browser import server_env  # noqa: E402
+from links.pages import PAGE_NAMES  # noqa: E402
 from tests.e2e.app_server import (  # noqa: E402
-    MAIN_PAGES,
     STEP_TIMEOUT_MS,
     launch_browser,
     picture_on_first_screen,
@@ -66,7 +66,7 @@ def measure(url: str, pages: list[str], screenshots: Path | None) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", default=",".join(MAIN_PAGES))
+    parser.add_argument("--pages", default=",".join(PAGE_NAMES))
     parser.add_argument("--screenshots", type=Path)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cache", type=Path, help="the app's cache folder (default: a new temporary one)")

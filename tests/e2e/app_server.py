@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from links.pages import PAGE_NAMES
-
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The network is closed: Chromium must not try its background services.
@@ -130,7 +128,6 @@ def choose(page, label: str, option: str) -> None:
 
 
 #: The pages a first-screen check visits, by their name in links.
-MAIN_PAGES = PAGE_NAMES  # every page of the app
 #: A page's picture: the charts, images and HTML views (tokens) more than a line tall in the frame's
 #: picture container, from the top of the first to the bottom of the last (Compare's picture is a
 #: grid of panels). Before that frame existed, the first such element of the main area counted.

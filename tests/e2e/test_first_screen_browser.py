@@ -3,7 +3,8 @@ the picture starts on the first screen and at least 300 px of it are visible wit
 
 import pytest
 
-from tests.e2e.app_server import MAIN_PAGES, STEP_TIMEOUT_MS, picture_on_first_screen, wait_until_idle
+from links.pages import PAGE_NAMES
+from tests.e2e.app_server import STEP_TIMEOUT_MS, picture_on_first_screen, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -12,7 +13,7 @@ PROJECTOR = {"width": 1280, "height": 720}
 MIN_VISIBLE_PX = 300
 
 
-@pytest.mark.parametrize("name", MAIN_PAGES)
+@pytest.mark.parametrize("name", PAGE_NAMES)
 def test_the_picture_is_on_the_first_screen_of_a_projector(browser, app_url, name):
     context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
