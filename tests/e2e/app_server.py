@@ -127,7 +127,6 @@ def choose(page, label: str, option: str) -> None:
     wait_until_idle(page)
 
 
-#: The pages a first-screen check visits, by their name in links.
 #: A page's picture: the charts, images and HTML views (tokens) more than a line tall in the frame's
 #: picture container, from the top of the first to the bottom of the last (Compare's picture is a
 #: grid of panels). Before that frame existed, the first such element of the main area counted.
