@@ -24,6 +24,11 @@ PALETTE = OKABE_ITO + TOL_MUTED
 NEUTRAL = "#999999"
 #: What ``scatter`` calls items without a group.
 NO_GROUP = "(no group)"
+#: A continuous scale for values from 0 to 1 (how much of a point's neighbourhood a map kept), from
+#: Okabe-Ito colours: vermillion (0, what the map got wrong stands out), orange, then blue (1).
+VALUE_SCALE = ((0.0, "#D55E00"), (0.5, "#E69F00"), (1.0, "#0072B2"))
+#: Lines to neighbours a map moved away from a word (Okabe-Ito vermillion).
+SEPARATED = "#D55E00"
 
 
 def colour(index: int) -> str:

@@ -1,4 +1,5 @@
-"""Maps a user can ask questions of: colour by clusters, and box or lasso a region to see what is in it."""
+"""Maps a user can ask questions of: colour by clusters or by how much of each point's neighbourhood the map
+kept, and box or lasso a region to see what is in it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from ui.session_cache import remembered
 from ui.sidebar import keep_only, remove_items
 
 #: Short names: they sit in the narrow control column.
-COLOURINGS = {"groups": "Groups", "kmeans": "k-means", "hdbscan": "HDBSCAN"}
+COLOURINGS = {"groups": "Groups", "kmeans": "k-means", "hdbscan": "HDBSCAN", "kept": "Neighbourhood kept"}
+#: The colouring by per-point kNN recall (``ui.distortion.kept_on_map``): a continuous scale, not groups.
+KEPT = "kept"
 AUTOMATIC = "automatic"
 _GENERATION_KEY = "selection_generation"
 
@@ -25,7 +28,9 @@ def colouring_controls(key: str) -> tuple[str, int | None]:
     colouring = st.segmented_control("Colour by", list(COLOURINGS), format_func=COLOURINGS.__getitem__,
                                      required=True, default="groups", key=f"{key}_colouring",
                                      help="The list's own groups, or clusters found in the original vectors "
-                                          "(k-means or HDBSCAN), each named by its most central items.")
+                                          "(k-means or HDBSCAN), each named by its most central items; or, per "
+                                          "point, the share of its nearest neighbours in the original vectors "
+                                          "that are also its nearest on the map (where the map lies).")
     k = AUTOMATIC
     if colouring == "kmeans":
         k = st.select_slider("Clusters", [AUTOMATIC, *range(2, 21)], value=AUTOMATIC, key=f"{key}_clusters",
