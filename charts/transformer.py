@@ -26,7 +26,11 @@ _CHIP_STYLE = {
     "special": ("#ececec", "#a0a0a0"),
     "unknown": ("#fde0e0", "#e07a7a"),
     "plain": ("#e6f4ea", "#86c49a"),
+    "bytes": ("#efe4fb", "#a98bd8"),  # a byte-level BPE piece that is bytes of a character, not whole text
+    "merged": ("#d7f5dc", "#2f9e44"),  # the piece a BPE merge has just made
 }
+#: The kinds ``chips_html`` draws.
+CHIP_KINDS = tuple(_CHIP_STYLE)
 
 
 def _chip(text: str, kind: str, caption: str | None, tooltip: str) -> str:
@@ -81,6 +85,14 @@ def word_chips_html(words: Sequence[str], unknown: Sequence[bool] | None = None)
         for word, missing in zip(words, unknown)
     ]
     return _chip_row(chips)
+
+
+def chips_html(chips: Sequence[tuple[str, str, str | None, str]]) -> str:
+    """Chips from (text, kind, caption under it or None, tooltip) rows, ``kind`` one of ``CHIP_KINDS``.
+
+    For tokenizers other than WordPiece (GPT's byte-level BPE, a BPE being learned); all text is escaped.
+    """
+    return _chip_row([_chip(text, kind, caption, tooltip) for text, kind, caption, tooltip in chips])
 
 
 def _chip_row(chips: list[str]) -> str:
@@ -219,6 +231,44 @@ def attention_bars(row: np.ndarray, labels: Sequence[str], query: int, *, title:
         height=340,
         xaxis=dict(tickangle=-60, **_ticks(labels)),
         yaxis=dict(title="attention weight", rangemode="tozero"),
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+    )
+    return figure
+
+
+def merge_counts_chart(
+    steps: Sequence[int],
+    pairs: Sequence[str],
+    counts: Sequence[int],
+    current: int | None = None,
+    *,
+    title: str | None = None,
+    height: int = 320,
+) -> go.Figure:
+    """A learned BPE's merges in order: one bar per merge, as high as its pair's count when it was merged.
+
+    ``pairs`` label the bars ("t + h"); the bar of merge ``current`` (a step number) is highlighted,
+    merges after it (not learned yet at that step) are grey.
+    """
+    if not (len(steps) == len(pairs) == len(counts)):
+        raise ValueError("steps, pairs and counts must have the same length.")
+    current = current if current is not None else max(steps, default=0)
+    colours = [OKABE_ITO[3] if step == current else OKABE_ITO[0] if step < current else NEUTRAL for step in steps]
+    names = [plain(pair) for pair in pairs]
+    figure = go.Figure(
+        go.Bar(
+            x=list(range(len(steps))),
+            y=list(counts),
+            marker_color=colours,
+            customdata=[[step, name] for step, name in zip(steps, names)],
+            hovertemplate="merge %{customdata[0]}: %{customdata[1]}<br>%{y:,} times<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=plain(title) if title else None,
+        height=height,
+        xaxis=dict(tickangle=-60, **_ticks(list(pairs))),
+        yaxis=dict(title="times the pair occurred", rangemode="tozero"),
         margin=dict(l=10, r=10, t=40 if title else 10, b=10),
     )
     return figure

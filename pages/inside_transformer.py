@@ -1,4 +1,5 @@
-"""Inside the transformer: how MiniLM cuts text into tokens, gives them contextual vectors, and mixes them with attention."""
+"""Inside the transformer: how MiniLM (and GPT-4) cut text into tokens, how a BPE learns its pieces, how tokens get
+contextual vectors, and how attention mixes them."""
 
 import numpy as np
 import pandas as pd
@@ -8,10 +9,13 @@ from charts.transformer import (
     attention_bars,
     attention_heatmap,
     context_scatter,
+    merge_counts_chart,
     sense_similarity_chart,
     word_chips_html,
 )
 from projection import PROJECTION_METHODS, UMAP_MIN_POINTS
+from tokenization import gpt, learned_bpe
+from tokenization.compare import EXAMPLES_SENTENCE, compare_examples
 from transformer_inside import model
 from transformer_inside.attention import attention, merge_word_pieces
 from transformer_inside.context import ContextVectors, contextual_vectors, parse_sentences, sense_similarity
@@ -22,7 +26,7 @@ from ui.exports import export_buttons
 from ui.frame import page_frame
 from ui.methods import load_embedder
 from ui.projections import projected
-from ui.tokens import token_chips, token_table
+from ui.tokens import gpt_chips, learned_chips, token_chips, token_table
 
 MAX_TEXT_CHARACTERS = 20_000
 MAX_ATTENTION_CHARACTERS = 2_000
@@ -30,13 +34,19 @@ OWN_SENTENCES = "your own"
 AVERAGE = "average over heads"
 
 #: The page's three views, one at a time: only the chosen one runs.
-VIEWS = {"tokens": "1 · Tokens", "context": "2 · Context", "attention": "3 · Attention"}
+VIEWS = {"tokens": "1 · Tokens", "context": "2 · Context", "attention": "3 · Attention",
+         "bpe": "4 · BPE, learned step by step"}
+#: The words the learned BPE cuts first: "th" is its first merge, and "weather" takes five merges.
+BPE_WORDS = "weather the thinking tokenization embeddings quokkas"
+#: Merges drawn as bars at once: the ones up to the slider's, enough to see the counts fall.
+MERGE_BARS = 30
 
 frame = page_frame(
     "Inside the transformer",
     about="Three steps no embedding viewer shows, with the bundled all-MiniLM-L6-v2 model (6 layers, 12 attention "
-    "heads, 384 numbers per token), offline: text is cut into tokens, every token gets a vector that depends on "
-    "its context, and attention decides which other tokens each one mixes in.")
+    "heads, 384 numbers per token), offline: text is cut into tokens (beside GPT-4's byte-level BPE, and a BPE "
+    "learned here step by step), every token gets a vector that depends on its context, and attention decides "
+    "which other tokens each one mixes in.")
 
 
 @st.cache_data(max_entries=32, show_spinner="Running the sentences through the model…")
@@ -55,15 +65,24 @@ def tokens_section() -> None:
         st.button("A first example", on_click=set_state, kwargs={"tokens_text": TOKENIZATION_EXAMPLE}, width="stretch")
         st.button("A sentence of rare words", on_click=set_state, kwargs={"tokens_text": RARE_WORDS_EXAMPLE},
                   width="stretch")
+        st.button("Emoji, accents, non-Latin", on_click=set_state, kwargs={"tokens_text": EXAMPLES_SENTENCE},
+                  width="stretch")
         text = st.text_area("Text to tokenize", key="tokens_text", max_chars=MAX_TEXT_CHARACTERS, height=150)
     tokenization = tokenize(text)
+    gpt_tokens = gpt.tokenize(text)
     with frame.picture:
         for note in tokenization.notes:
             st.warning(note)
         if not text.strip():
             st.info("The text is empty: the model still reads its two special tokens, [CLS] and [SEP].")
-        st.markdown("**How the model reads it: WordPiece tokens** (the number under each is its id in the vocabulary)")
-        token_chips(tokenization)
+        st.caption("The same text through two tokenizers; the number under each token is its id in the vocabulary.")
+        wordpiece_column, gpt_column = st.columns(2)
+        with wordpiece_column.container(key="wordpiece_chips"):
+            st.markdown(f"**MiniLM · WordPiece: {len(tokenization.pieces):,} tokens**")
+            token_chips(tokenization)
+        with gpt_column.container(key="gpt_chips"):
+            st.markdown(f"**GPT-4 · byte-level BPE ({gpt.DISPLAY_NAME}): {len(gpt_tokens.pieces):,} tokens**")
+            gpt_chips(gpt_tokens)
         glove = load_embedder("glove")
         vocabulary = glove.keyed_vectors.key_to_index if glove else {}
         unknown = [word.lower() not in vocabulary for word in tokenization.plain_words] if glove else None
@@ -71,20 +90,26 @@ def tokens_section() -> None:
         st.html(word_chips_html(tokenization.plain_words, unknown))
         token_table(tokenization, key="tokens_table")
     frame.notes.caption(
-        "Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it. "
-        "Grey: special tokens the tokenizer adds ([CLS] opens every input, [SEP] closes it). "
-        "Red: [UNK], characters the vocabulary cannot spell. The model lower-cases and drops accents first."
+        "WordPiece, blue: a piece that starts a word; orange: a “##” piece that continues the word before it; "
+        "grey: special tokens the tokenizer adds ([CLS] opens every input, [SEP] closes it); red: [UNK], "
+        "characters the vocabulary cannot spell. MiniLM lower-cases and drops accents first. "
+        f"GPT-4's BPE keeps case, accents and spaces (“{gpt.VISIBLE_SPACE}”: the space a piece carries) and works "
+        "on bytes: blue pieces start a word, orange ones are glued to the piece before, purple ones are bytes of a "
+        "character that are no text on their own, shown in hex (“<e6 9d>” + “<b1>” spell 東). It never needs [UNK]."
         + (" In the plain split, red: not among GloVe's 400,000 words. A word-level model has no vector for them: "
-           "it drops them or maps them all to one “unknown” vector. WordPiece never runs out of words: it spells "
-           "a rare word in pieces." if glove else "")
+           "it drops them or maps them all to one “unknown” vector. Both sub-word tokenizers spell "
+           "a rare word in pieces instead." if glove else "")
     )
 
-    columns = st.columns(4)
-    columns[0].metric("Tokens the model reads", len(tokenization.pieces), help="Pieces plus [CLS] and [SEP].")
-    columns[1].metric("Pieces from the text", len(tokenization.text_pieces))
-    columns[2].metric("Words (plain split)", len(tokenization.plain_words))
+    columns = st.columns(5)
+    columns[0].metric("Tokens MiniLM reads", len(tokenization.pieces), help="WordPiece pieces plus [CLS] and [SEP].")
+    columns[1].metric("Tokens GPT-4 reads", len(gpt_tokens.pieces),
+                      help=f"{gpt.DISPLAY_NAME} pieces; GPT adds no special tokens to plain text.")
+    columns[2].metric("Bytes of the text (UTF-8)", gpt_tokens.byte_count,
+                      help="What GPT-4's BPE starts from: every byte is one of its 256 first tokens.")
+    columns[3].metric("Words (plain split)", len(tokenization.plain_words))
     split = tokenization.split_words()
-    columns[3].metric("Words cut into pieces", len(split))
+    columns[4].metric("Words WordPiece cuts", len(split))
     if split:
         st.dataframe(
             pd.DataFrame({"word": list(split), "pieces": [" ".join(pieces) for pieces in split.values()],
@@ -95,16 +120,129 @@ def tokens_section() -> None:
     if unknown_words:
         st.info(f"{len(unknown_words)} of the words cannot be spelled with the vocabulary's pieces and became [UNK]:")
         st.text(", ".join(unknown_words))
+    if gpt_tokens.partial:
+        st.caption(f"{len(gpt_tokens.partial)} of GPT-4's pieces are bytes of a character, not whole text: "
+                   "the characters are rare in its training text, so no merge ever joined all their bytes.")
+    with st.expander(f"GPT-4's {len(gpt_tokens.pieces):,} pieces: ids and bytes"):
+        st.dataframe(pd.DataFrame({
+            "id": gpt_tokens.ids,
+            "piece": [piece.label for piece in gpt_tokens.pieces],
+            "bytes (hex)": [piece.data.hex(" ") for piece in gpt_tokens.pieces],
+            "whole text": [piece.whole for piece in gpt_tokens.pieces],
+        }), hide_index=True)
     with st.expander("The ids turned back into text"):
-        st.caption("Decoding the ids gives the text back as the model saw it: lower case, no accents, no [UNK] detail.")
+        st.caption("Decoding MiniLM's ids gives the text back as the model saw it: lower case, no accents, no [UNK] "
+                   "detail. GPT-4's ids decode to the exact text, byte for byte.")
         st.text(decode(tokenization.ids) or "(nothing)")
+    st.markdown("**How each tokenizer cuts a rare word, an emoji, an accented word and a non-Latin word**")
+    cuts = compare_examples()
+    st.dataframe(pd.DataFrame({
+        "example": [c.kind for c in cuts],
+        "word": [c.word for c in cuts],
+        "WordPiece (MiniLM)": [" ".join(c.wordpiece) for c in cuts],
+        "pieces": [len(c.wordpiece) for c in cuts],
+        f"BPE ({gpt.DISPLAY_NAME}, GPT-4)": [" ".join(p.label for p in c.cl100k) for c in cuts],
+        "pieces ": [len(c.cl100k) for c in cuts],
+        "of them bytes, not text": [c.cl100k_partial for c in cuts],
+    }), hide_index=True)
+    st.caption("Each word on its own. WordPiece knows “東” and “京” as whole characters but not the kangaroo, which "
+               "becomes [UNK], and it reads “naïve” as “naive”. GPT-4's BPE spells all of them from bytes: the "
+               "kangaroo's four bytes are three pieces, and 東 is cut between its bytes.")
     st.markdown(
         "**BPE and WordPiece.** Both build a vocabulary of sub-word pieces from a corpus, starting from single "
         "characters and merging pieces that often occur together, until the vocabulary reaches a chosen size "
-        "(30,522 pieces here). BPE (GPT models) merges the most *frequent* pair, often on bytes, so it can spell "
-        "anything; WordPiece (BERT and this MiniLM) merges the pair that most raises the *likelihood* of the corpus "
-        "and marks pieces inside a word with “##”. Either way, common words stay whole and rare words become "
-        "several pieces, so no word is ever out of vocabulary; only characters outside the vocabulary become [UNK]."
+        f"(30,522 pieces for MiniLM, {gpt.vocabulary_size():,} for GPT-4). BPE (GPT models) merges the most "
+        "*frequent* pair, and GPT's starts from the 256 possible bytes, so it can spell anything; WordPiece (BERT "
+        "and this MiniLM) merges the pair that most raises the *likelihood* of the corpus and marks pieces inside a "
+        "word with “##”. Either way, common words stay whole and rare words become several pieces. The view "
+        "“BPE, learned step by step” trains a small BPE here and shows its first merges."
+    )
+
+
+def move_bpe_step(by: int, total: int) -> None:
+    """Previous / next merge: a callback, so it may set the slider's value before the slider is drawn."""
+    st.session_state["bpe_step"] = max(0, min(total, st.session_state.get("bpe_step", 1) + by))
+
+
+def bpe_section() -> None:
+    with frame.picture:
+        if not (learned_bpe.loaded() or load_with_progress("a BPE learned from the bundled Wikipedia sample "
+                                                           "(a few seconds, once per server)", learned_bpe.load)):
+            return
+    bpe = learned_bpe.learned()
+    total = len(bpe.merges)
+    st.session_state.setdefault("bpe_step", 1)
+    st.session_state.setdefault("bpe_words", BPE_WORDS)
+    with frame.controls:
+        back, forward = st.columns(2)
+        back.button("Previous", icon=":material/arrow_back:", key="bpe_previous", width="stretch",
+                    on_click=move_bpe_step, args=(-1, total), disabled=st.session_state["bpe_step"] <= 0)
+        forward.button("Next", icon=":material/arrow_forward:", key="bpe_next", width="stretch",
+                       on_click=move_bpe_step, args=(1, total), disabled=st.session_state["bpe_step"] >= total)
+        step = st.slider("Merges learned", 0, total, key="bpe_step",
+                         help="0: every word is its characters. Each merge joins the pair of symbols that occurs "
+                         "most often in the corpus at that point into one new symbol.")
+        text = st.text_input("Words to cut", key="bpe_words", max_chars=200,
+                             help=f"Lower-cased and split at spaces; the first {learned_bpe.MAX_WORDS} words.")
+    words = learned_bpe.words_of(text)
+    with frame.controls:
+        follow = st.selectbox("Follow one word", range(len(words)), format_func=words.__getitem__,
+                              key=f"bpe_follow_{'|'.join(words)}", disabled=not words)
+    merge = bpe.merges[step - 1] if step else None
+    with frame.picture:
+        if merge is None:
+            st.markdown(f"**Before any merge**: every word is its characters ({len(bpe.alphabet):,} different "
+                        "ones in this corpus).")
+        else:
+            st.markdown(f"**Merge {step:,} of {total:,}:** `{merge.left}` + `{merge.right}` → `{merge.result}`, "
+                        f"the most frequent pair at this point: {merge.count:,} times in the corpus")
+        if not words:
+            st.info("Type some words to watch them being cut.")
+        else:
+            cut_column, history_column = st.columns([3, 2])
+            with cut_column.container(key="bpe_words_chips"):
+                st.markdown(f"**The words after {step:,} merge{'' if step == 1 else 's'}**")
+                learned_chips(bpe, [bpe.cut(word, step) for word in words], step)
+            with history_column.container(key="bpe_history"):
+                st.markdown("**How the word you follow was built**")
+                stages = bpe.history(words[follow or 0], step)
+                for stage in stages:
+                    st.caption("its characters" if stage.merge is None else
+                               f"merge {stage.merge.step:,}: {stage.merge.left} + {stage.merge.right}")
+                    learned_chips(bpe, [stage.pieces], stage.merge.step if stage.merge else 0)
+        last = min(total, max(step + 5, MERGE_BARS))  # the merges so far, and the next few in grey
+        shown = bpe.merges[max(0, last - MERGE_BARS):last]
+        show_chart(merge_counts_chart([m.step for m in shown], [f"{m.left} + {m.right}" for m in shown],
+                                      [m.count for m in shown], step,
+                                      title=f"Merges {shown[0].step:,}–{shown[-1].step:,}: times each pair "
+                                      "occurred", height=300),
+                   key="bpe_counts", picture=True)
+    frame.notes.caption(
+        f"Learned here, with Hugging Face tokenizers, from {bpe.corpus_name}: {bpe.word_count:,} words "
+        f"({bpe.distinct_words:,} different), lower-cased and split at spaces. Vocabulary: "
+        f"{len(bpe.alphabet):,} characters + {total:,} merges = {learned_bpe.VOCABULARY_SIZE:,} symbols (GPT-4's has "
+        f"{gpt.vocabulary_size():,}, learned from far more text, on bytes rather than characters). Training took "
+        f"{bpe.seconds:.1f} s on this server, once. Grey: a single character; blue: a piece made by an earlier merge "
+        "(its number under it); green: the piece this merge just made; red: a character the corpus never showed. "
+        "The bars: each merge's pair count just before it was merged (orange: this merge; grey: merges still to "
+        "come).")
+    st.markdown(f"**The alphabet it starts from: {len(bpe.alphabet):,} characters**")
+    st.text(" ".join(bpe.alphabet))
+    st.markdown(f"**The merges so far ({step:,}), in order**")
+    st.dataframe(pd.DataFrame({
+        "merge": [m.step for m in bpe.merges[:step]],
+        "left": [m.left for m in bpe.merges[:step]],
+        "right": [m.right for m in bpe.merges[:step]],
+        "becomes": [m.result for m in bpe.merges[:step]],
+        "times the pair occurred": [m.count for m in bpe.merges[:step]],
+    }), hide_index=True, height=300)
+    st.markdown(
+        "**How BPE learns.** Start with every word of the corpus spelled in single characters. Count every pair of "
+        "neighbouring symbols across all words; the most frequent pair (here “t” + “h”, as in *the*, *that*, "
+        "*with*) becomes one new symbol, written everywhere it occurs. Count again and repeat, until the vocabulary "
+        "has the size asked for. The counts fall with every merge: early merges make the pieces of very common "
+        "words, later ones the pieces of rarer words. To cut a new word, apply the merges in the order they were "
+        "learned. GPT's BPE does the same on bytes, over vastly more text, with about 100,000 merges."
     )
 
 
@@ -290,7 +428,8 @@ def attention_section() -> None:
 with frame.controls:
     view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, default="tokens", required=True,
                                 key="transformer_view", label_visibility="collapsed")
-with frame.picture:
-    if not (model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights", model.load)):
+with frame.picture:  # the learned BPE needs no transformer
+    if view != "bpe" and not (model.loaded() or load_with_progress("all-MiniLM-L6-v2 with its attention weights",
+                                                                     model.load)):
         st.stop()
-{"tokens": tokens_section, "context": context_section, "attention": attention_section}[view]()
+{"tokens": tokens_section, "context": context_section, "attention": attention_section, "bpe": bpe_section}[view]()

@@ -63,7 +63,9 @@ STEPS: tuple[Step, ...] = (
         text=(
             "A model cannot read letters, only numbers. So the first thing that happens to a text is that it is "
             "cut into **tokens**: common words stay whole, rarer words are cut into pieces. MiniLM's tokenizer "
-            "(WordPiece) knows 30,522 pieces, and a piece that continues a word starts with “##”. "
+            "(WordPiece) knows 30,522 pieces, and a piece that continues a word starts with “##”. GPT-4's "
+            "(a byte-level **BPE**) knows about 100,000: it starts from bytes and merges the most frequent pairs, "
+            "so it can spell any text, even emoji. "
             "Each token is then just a number: the row of a big table where its first vector is kept."
         ),
         view=ViewState(page="transformer", method="minilm"),

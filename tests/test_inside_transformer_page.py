@@ -7,6 +7,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Element
 
 from tests.app_runner import chart_specs, plotly_array, run_app
+from tokenization import gpt, learned_bpe
+from tokenization.compare import EXAMPLES, EXAMPLES_SENTENCE
 
 pytestmark = pytest.mark.slow  # MiniLM's model (torch) is loaded
 
@@ -14,7 +16,7 @@ PAGE = "pages/inside_transformer.py"
 
 
 def run_page(view: str = "tokens") -> AppTest:
-    """The page on one of its views: "tokens", "context" or "attention" (only the chosen one runs)."""
+    """The page on one of its views: "tokens", "context", "attention" or "bpe" (only the chosen one runs)."""
     app = run_app(PAGE, state={"transformer_view": view})
     assert not app.exception, app.exception
     return app
@@ -54,7 +56,7 @@ def test_the_page_shows_chips_context_and_attention_for_the_presets(app):
     chips = app.get("html")[0].proto.body
     for piece in ("[CLS]", "em", "##bed", "##ding", "##s", "[SEP]", "7861"):
         assert f">{piece}<" in chips
-    assert {metric.label: metric.value for metric in app.metric}["Words cut into pieces"] == "1"
+    assert {metric.label: metric.value for metric in app.metric}["Words WordPiece cuts"] == "1"
     table = chart_of(app, "heatmap")  # the rows of the token table the ids pick: 384 numbers each
     assert plotly_array(table["data"][0]["z"]).shape[1] == 384
 
@@ -81,12 +83,14 @@ def test_rare_words_emoji_and_markup_are_tokenized_safely():
     app.button[1].click().run()  # "A sentence of rare words"
     assert not app.exception
     assert "otorhinolaryngologist" in app.get("html")[0].proto.body
-    assert int({m.label: m.value for m in app.metric}["Words cut into pieces"]) >= 3
+    assert int({m.label: m.value for m in app.metric}["Words WordPiece cuts"]) >= 3
 
     app.text_area(key="tokens_text").set_value("<b>hi</b> 🙂").run()
     assert not app.exception
     chips = app.get("html")[0].proto.body
     assert "<b>" not in chips and "&lt;" in chips and ">[UNK]<" in chips
+    gpt_chips = app.get("html")[1].proto.body  # GPT-4's pieces, beside WordPiece's
+    assert "<b>" not in gpt_chips and "&lt;" in gpt_chips and "[UNK]" not in gpt_chips
     assert "🙂" in texts(app, "text")  # the unknown word, as plain text
 
     app.text_area(key="tokens_text").set_value("word " * 600).run()
@@ -156,3 +160,70 @@ def test_attention_controls_heads_and_merged_words():
     app.text_area(key="attention_text").set_value("").run()
     assert not app.exception
     assert plotly_array(chart_of(app, "heatmap")["data"][0]["z"]).shape == (2, 2)
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: str(metric.value) for metric in app.metric}
+
+
+def test_the_same_text_in_wordpiece_and_gpt4s_bpe_with_ids_bytes_and_counts():
+    app = run_page()
+    app.button[2].click().run()  # "Emoji, accents, non-Latin"
+    assert not app.exception
+    assert app.text_area(key="tokens_text").value == EXAMPLES_SENTENCE
+    expected = gpt.tokenize(EXAMPLES_SENTENCE)
+    shown = metrics(app)
+    assert shown["Tokens GPT-4 reads"] == str(len(expected.pieces))
+    assert shown["Bytes of the text (UTF-8)"] == str(len(EXAMPLES_SENTENCE.encode("utf-8")))
+    assert int(shown["Tokens MiniLM reads"]) != len(expected.pieces)
+    wordpiece, bpe = (html.proto.body for html in app.get("html")[:2])
+    assert "token-bytes" in bpe and "token-bytes" not in wordpiece  # bytes of the kangaroo and of 東, in hex
+    for piece in expected.pieces:
+        assert f">{piece.id}<" in bpe
+    assert any("GPT-4 · byte-level BPE (cl100k_base): " in m.value for m in app.markdown)
+    (pieces,) = [frame.value for frame in app.dataframe if "bytes (hex)" in frame.value.columns]
+    assert list(pieces["id"]) == expected.ids
+    assert list(pieces["bytes (hex)"]) == [piece.data.hex(" ") for piece in expected.pieces]
+    (examples,) = [frame.value for frame in app.dataframe if "example" in frame.value.columns]
+    assert list(examples["word"]) == [word for _, word in EXAMPLES]
+    assert examples.set_index("example").loc["an emoji", "WordPiece (MiniLM)"] == "[UNK]"
+
+
+def test_the_learned_bpe_steps_through_its_merges():
+    app = run_page("bpe")
+    bpe = learned_bpe.learned()  # trained once by the page, in this process
+    first = bpe.merges[0]
+    assert app.slider(key="bpe_step").value == 1
+    assert any(f"`{first.left}` + `{first.right}` → `{first.result}`" in m.value and f"{first.count:,}" in m.value
+               for m in app.markdown)
+    words_html = app.get("html")[0].proto.body
+    assert "token-merged" in words_html and f">{first.result}<" in words_html
+    bars = chart_of(app, "bar")
+    assert list(plotly_array(bars["data"][0]["y"]))[: 5] == [merge.count for merge in bpe.merges[:5]]
+    assert app.button(key="bpe_previous").disabled is False
+
+    app.button(key="bpe_next").click().run()
+    assert not app.exception and app.slider(key="bpe_step").value == 2
+    assert any(f"`{bpe.merges[1].left}` + `{bpe.merges[1].right}`" in m.value for m in app.markdown)
+
+    app.slider(key="bpe_step").set_value(0).run()
+    assert not app.exception and app.button(key="bpe_previous").disabled
+    assert "token-merged" not in app.get("html")[0].proto.body
+    total = len(bpe.merges)
+    app.slider(key="bpe_step").set_value(total).run()
+    assert not app.exception and app.button(key="bpe_next").disabled
+    (merges,) = [frame.value for frame in app.dataframe if "becomes" in frame.value.columns]
+    assert len(merges) == total and list(merges["becomes"][:1]) == [first.result]
+
+    app.text_input(key="bpe_words").set_value("<b>Zebra</b> 🦘").run()
+    assert not app.exception
+    body = app.get("html")[0].proto.body
+    # "<", ">", "/" and the kangaroo never occur in the corpus's words: unknown, and no markup gets through.
+    assert "<b>" not in body and "token-unknown" in body
+    assert all(f">{piece}<" in body for piece in bpe.cut("zebra", total))
+    history = " ".join(html.proto.body for html in app.get("html")[1:])
+    assert all(f">{piece}<" in history for piece in bpe.cut("<b>zebra</b>", total))
+
+    app.text_input(key="bpe_words").set_value("   ").run()
+    assert not app.exception
+    assert "Type some words" in texts(app, "info")

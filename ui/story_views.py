@@ -39,7 +39,7 @@ from ui.embedded import EmbeddedList, embedded_list
 from ui.methods import load_embedder
 from ui.projections import projected
 from ui.session_cache import remembered
-from ui.tokens import token_chips, token_table
+from ui.tokens import gpt_chips, token_chips, token_table
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +77,25 @@ def _transformer_ready() -> bool:
 
 
 def tokens_view(step: Step) -> None:
-    """The chips of a sentence's WordPiece tokens with their ids, and the words that were cut."""
+    """The chips of a sentence's WordPiece tokens with their ids, GPT-4's cl100k pieces of it below them, and the
+    words that were cut."""
+    from tokenization import gpt
     from transformer_inside.tokens import tokenize
 
     if not _transformer_ready():
         return
     tokenization = tokenize(TOKENS_TEXT)
+    gpt_tokens = gpt.tokenize(TOKENS_TEXT)
     st.text(TOKENS_TEXT)
+    st.caption(f"MiniLM · WordPiece: {len(tokenization.pieces)} tokens")
     token_chips(tokenization)
+    st.caption(f"GPT-4 · byte-level BPE ({gpt.DISPLAY_NAME}): {len(gpt_tokens.pieces)} tokens")
+    gpt_chips(gpt_tokens)
     token_table(tokenization, key=f"story_{step.key}")
-    st.caption("Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it. Grey: "
-               "[CLS] and [SEP], added to every input. The number under each token is its row in the table, drawn "
-               "above: 384 numbers per row, before the model has read any context.")
+    st.caption("Blue: a piece that starts a word. Orange: a “##” piece that continues the word before it (GPT-4: "
+               f"a piece glued to the one before; “{gpt.VISIBLE_SPACE}” is the space a GPT piece carries). Grey: "
+               "[CLS] and [SEP], added to every input. The number under each token is its row in MiniLM's table, "
+               "drawn above: 384 numbers per row, before the model has read any context.")
     split = tokenization.split_words()
     if split:
         st.caption("Words cut into pieces:")
