@@ -35,7 +35,7 @@ from charts.labels import (
     screen_of,
     short,
 )
-from charts.palette import NEUTRAL, NO_GROUP, group_colours
+from charts.palette import NEUTRAL, NO_GROUP, SEPARATED, VALUE_SCALE, group_colours
 
 #: Above this many points, markers are drawn with WebGL (Scattergl): SVG slows down past a few hundred.
 WEBGL_FROM = 500
@@ -58,6 +58,8 @@ CENTRE_WINDOW = 0.25
 HIGHLIGHT_SIZE = 16
 #: Space around the points, as a share of their extent.
 PADDING = 0.05
+#: What a colour bar of ``values`` takes from the plot area, in px at font scale 1 (bar, ticks, title).
+COLOUR_BAR_PX = 70
 
 
 @dataclass
@@ -110,6 +112,8 @@ def scatter_chart(
     legend_below: bool = False,
     margin: Mapping[str, int] | None = None,
     seed: int = 0,
+    values: np.ndarray | None = None,
+    value_title: str = "value",
 ) -> ScatterChart:
     """A scatter of ``coords`` (``[n x 2]`` or ``[n x 3]``), one trace per group.
 
@@ -122,6 +126,8 @@ def scatter_chart(
     12 px (``charts.presentation.SCALE`` for a projector): a chart drawn narrower or lower, or
     enlarged afterwards, may show overlapping labels. ``colours`` maps groups to colours (default:
     ``charts.palette.group_colours(groups)``); share one mapping between charts of the same list.
+    ``values`` (one per point, 0 to 1) colour the markers on ``charts.palette.VALUE_SCALE`` instead,
+    with a colour bar titled ``value_title`` and the value in each hover (pass no groups with them).
     """
     coords = np.asarray(coords, dtype=float)
     labels = list(map(str, labels))  # map: a third of a list comprehension's time over a million labels
@@ -154,6 +160,8 @@ def scatter_chart(
     font = BASE_FONT * font_scale
     layout_margin = {"l": 10, "r": 10, "t": round(40 * font_scale) if title else 10, "b": 10, **(margin or {})}
     legend = legend_size([plain(g) for g in group_names], font, legend_below, width) if show_legend else (0.0, 0.0)
+    if values is not None:  # the colour bar takes the legend's place: right of the plot, or under it
+        legend = (0.0, COLOUR_BAR_PX * font_scale) if legend_below else (COLOUR_BAR_PX * font_scale, 0.0)
     area = plot_area(width, height, layout_margin, legend)
     marker_size, opacity = DENSITY_MARKER_STYLE if density else marker_style(len(drawn))
     sizes = np.where(highlighted, HIGHLIGHT_SIZE, marker_size) * font_scale
@@ -196,6 +204,9 @@ def scatter_chart(
                     for t, row in zip(_texts([labels[i] for i in rows], highlighted[rows]), rows.tolist())]
         figure.add_trace(_marker_trace(coords[rows], [labels[i] for i in rows], highlighted[rows], sizes[rows], opacity,
                                        group, colour_of.get(group, NEUTRAL), three_d, webgl, text, font))
+        if values is not None:
+            _colour_by_values(figure.data[-1], np.asarray(values, dtype=float)[rows], value_title, legend_below,
+                              colour_bar=group == group_names[0])
     if not small and len(labelled):
         figure.add_trace(_label_trace(coords[labelled], _texts([labels[i] for i in labelled], highlighted[labelled]),
                                       [position_of[row] for row in labelled.tolist()], sizes[labelled], three_d, font))
@@ -221,7 +232,8 @@ def scatter_chart(
     else:
         x_axis, y_axis = dict(axis, range=list(ranges[0])), {**axis, "range": list(ranges[1]), "scaleanchor": "x"}
         if centre_on in labels and n > 1:
-            x_axis["range"], y_axis["range"] = _window_around(coords, labels.index(centre_on))
+            x_axis["range"], y_axis["range"] = _window_around(coords, labels.index(centre_on),
+                                                              np.flatnonzero(_rows_in(labels, neighbours)))
         figure.update_layout(xaxis=x_axis, yaxis=y_axis, **layout)
     return ScatterChart(figure, n, len(drawn), len(labelled), density)
 
@@ -317,9 +329,12 @@ def _sample_keeping(n: int, size: int, keep: np.ndarray, seed: int) -> np.ndarra
     return np.sort(np.concatenate([kept, sample]))
 
 
-def _window_around(coords: np.ndarray, row: int) -> tuple[list[float], list[float]]:
-    """x and y ranges showing ``CENTRE_WINDOW`` of each axis around point ``row``."""
+def _window_around(coords: np.ndarray, row: int, keep: np.ndarray | None = None) -> tuple[list[float], list[float]]:
+    """x and y ranges showing ``CENTRE_WINDOW`` of each axis around point ``row``, widened to show the
+    points ``keep`` too (the neighbours a caller named: a line to one far away must not leave the chart)."""
     half = np.ptp(coords[:, :2], axis=0).max() * CENTRE_WINDOW / 2 or 1.0
+    if keep is not None and len(keep):
+        half = max(half, float(np.abs(coords[keep, :2] - coords[row, :2]).max()) * (1 + 5 * PADDING))  # + labels
     x, y = coords[row, :2]
     return [x - half, x + half], [y - half, y + half]
 
@@ -354,6 +369,15 @@ def _marker_trace(points, labels, highlighted, sizes, opacity, group, colour, th
     return go.Scatter(x=points[:, 0], y=points[:, 1], **common)
 
 
+def _colour_by_values(trace, values: np.ndarray, title: str, below: bool, colour_bar: bool) -> None:
+    """Colour ``trace``'s markers by ``values`` (0 to 1) on ``VALUE_SCALE``; the hover names the value."""
+    bar = dict(title=dict(text=plain(title), side="top" if below else "right"), thickness=12, tickformat=".1f",
+               **(dict(orientation="h", y=-0.02, yanchor="top", len=0.6) if below else {}))
+    trace.update(marker=dict(color=_values(values), colorscale=VALUE_SCALE, cmin=0.0, cmax=1.0, showscale=colour_bar,
+                             colorbar=bar if colour_bar else None),
+                 hovertemplate="%{customdata}<br>" + plain(title) + " %{marker.color:.2f}<extra></extra>")
+
+
 def _values(array: np.ndarray):
     """Per-point values for Plotly: a list on a small chart (any JSON encoder reads the figure), the array on a
     large one (Plotly validates a list item by item: 1.9 s of 2.4 s for 20,000 markers, measured)."""
@@ -383,14 +407,91 @@ def _texts(labels, highlighted) -> list[str]:
 
 
 def add_query_marker(figure: go.Figure, point: np.ndarray, query: str) -> go.Figure:
-    """Draw a search query as its own marker (a large black star) on a 2-D scatter.
+    """Draw a search query as its own marker (a large black star) on a 2-D or 3-D scatter.
 
     The star has no text of its own: the figure's labels were placed without it, so a label here could
     cover one of them. Its hover and the chart's title name the query.
     """
-    figure.add_trace(go.Scatter(
-        x=[float(point[0])], y=[float(point[1])], name="query", mode="markers",
-        customdata=[plain(query)], hovertemplate="%{customdata}<extra>query</extra>",
-        marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=1)),
-    ))
+    return add_placed_items(figure, np.atleast_2d(point), [query], name="query", labelled=False)
+
+
+#: Items placed on a drawn map (``projection.placement``): black stars in 2-D (3-D has no star: diamonds).
+PLACED_MARKER = dict(color="black", line=dict(color="white", width=1))
+PLACED_SIZE = 22
+
+
+def add_placed_items(figure: go.Figure, points: np.ndarray, labels: Sequence[str], *, name: str = "placed",
+                     labelled: bool = True, font_scale: float = 1.0, keep_in_view: bool = False) -> go.Figure:
+    """Draw items placed on an existing map as a trace of their own (``PLACED_MARKER``), named in the legend.
+
+    ``labelled`` writes each label in bold above its star: the chart's other labels were placed without
+    them, so one may cross an existing label (hover names every star either way). ``keep_in_view`` widens
+    the axes where a star falls outside them.
+    """
+    points = np.atleast_2d(np.asarray(points, dtype=float))
+    if keep_in_view and len(points):
+        axes = ("xaxis", "yaxis", "zaxis") if points.shape[1] == 3 else ("xaxis", "yaxis")
+        for column, axis in enumerate(axes):
+            layout_axis = figure.layout.scene[axis] if points.shape[1] == 3 else figure.layout[axis]
+            if layout_axis.range is None:
+                continue
+            low, high = layout_axis.range
+            span = high - low
+            wanted_low, wanted_high = points[:, column].min() - PADDING * span, points[:, column].max() + 2 * PADDING * span
+            layout_axis.range = [min(low, float(wanted_low)), max(high, float(wanted_high))]
+    texts = [f"<b>{short(label)}</b>" for label in labels]
+    common = dict(name=plain(name), mode="markers+text" if labelled else "markers", showlegend=True,
+                  customdata=[plain(label) for label in labels],
+                  hovertemplate="%{customdata}<extra>" + plain(name) + "</extra>")
+    if labelled:
+        common.update(text=texts, textposition="top center")
+    size = PLACED_SIZE * font_scale
+    if points.shape[1] == 3:
+        figure.add_trace(go.Scatter3d(x=points[:, 0], y=points[:, 1], z=points[:, 2],
+                                      marker=dict(PLACED_MARKER, symbol="diamond", size=size / 2), **common,
+                                      textfont=_text_font(BASE_FONT * font_scale, True)))
+    else:
+        figure.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], marker=dict(PLACED_MARKER, symbol="star", size=size),
+                                    textfont=_text_font(BASE_FONT * font_scale, False), **common))
+    return figure
+
+
+def colour_by_values(figure: go.Figure, labels: Sequence[str], values: np.ndarray, title: str,
+                     below: bool = True, colour_bar: bool = True) -> go.Figure:
+    """Colour the markers of a ``scatter_chart`` figure already built (e.g. a Compare panel) by one value
+    per label (0 to 1) instead of by group, with a colour bar (under the plot when ``below``) in place of
+    the legend. Markers are matched to ``labels`` through their hover text."""
+    value_of = {plain(label): float(value) for label, value in zip(map(str, labels), np.asarray(values, dtype=float))}
+    for trace in figure.data:
+        if trace.customdata is None or "markers" not in (trace.mode or ""):
+            continue
+        known = np.array([value_of.get(str(label), np.nan) for label in trace.customdata])
+        if np.isnan(known).all():  # not the map's own points (a query, placed items): left as they are
+            continue
+        _colour_by_values(trace, known, title, below, colour_bar)
+        colour_bar = False  # one bar per figure
+    return figure.update_layout(showlegend=False)
+
+
+def add_neighbour_lines(figure: go.Figure, coords: np.ndarray, row: int, neighbours: Sequence[int],
+                        near: Sequence[bool]) -> go.Figure:
+    """Lines from point ``row`` to each of ``neighbours`` (its nearest in the original space): solid where
+    the map also put the neighbour near (``near``), dashed and in vermillion where it moved it away."""
+    coords = np.asarray(coords, dtype=float)
+    three_d = coords.shape[1] == 3
+    is_near = np.asarray(near, dtype=bool)
+    for kept, name, colour, dash in ((True, "true neighbour, near on the map", NEUTRAL, "solid"),
+                                     (False, "true neighbour, moved away", SEPARATED, "dash")):
+        ends = np.asarray(neighbours, dtype=np.intp)[is_near == kept]
+        if not len(ends):
+            continue
+        # One trace per kind: each line is (word, neighbour, gap), so that Plotly draws them apart.
+        path = np.full((3 * len(ends), coords.shape[1]), np.nan)
+        path[0::3], path[1::3] = coords[row], coords[ends]
+        line = dict(color=colour, width=2, dash=dash)
+        common = dict(name=name, mode="lines", line=line, hoverinfo="skip", showlegend=False, connectgaps=False)
+        if three_d:
+            figure.add_trace(go.Scatter3d(x=path[:, 0], y=path[:, 1], z=path[:, 2], **common))
+        else:
+            figure.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], **common))
     return figure

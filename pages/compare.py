@@ -5,12 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from charts.compare import agreement_heatmap, group_colours, panel
+from charts.scatter import colour_by_values
 from inputs import wordlists
 from projection import PROJECTION_METHODS, align_to_words, mean_overlap_matrix, neighbour_overlap
 from projection.align import MIN_SHARED_POINTS
 from projection.distortion import chance_overlap, why_not_computable
 from ui.display import font_scale, show_chart
-from ui.distortion import EXPLANATION, neighbours_control, show_projection_quality
+from ui.distortion import EXPLANATION, KEPT_TITLE, kept_on_map, neighbours_control, show_projection_quality
 from ui.embedded import EMPTY_LIST, embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame
@@ -19,8 +20,10 @@ from ui.methods import embedder_for, method_title, method_titles
 from ui.projections import projected, projection_controls
 from ui.selection_panel import selectable_map
 from ui.sidebar import current_word_list
+from ui.transitions import draw_method_transition
 
 DEFAULT_METHODS = ["onehot", "tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"]
+VIEWS = {"panels": "Panels", "animation": "Animation"}
 PREFERRED_REFERENCE = "glove"
 PREFERRED_SECOND = "word2vec-skipgram"
 #: Panels per row: three on a laptop, two (larger) on a projector.
@@ -93,21 +96,30 @@ if len(word_list) > COMPARE_LIMIT:
     word_list = wordlists.WordList(word_list.items[:COMPARE_LIMIT], word_list.groups[:COMPARE_LIMIT])
 titles = method_titles()
 with frame.controls:
+    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, default="panels", required=True,
+                                key="compare_view",
+                                help="Panels side by side, or one map that moves from method to method (play it, "
+                                     "or drag its slider).")
+    animating = view == "animation"
     methods = st.multiselect("Methods", list(titles), default=DEFAULT_METHODS, format_func=titles.__getitem__,
                              key="compare_methods")
     settings = projection_controls(key="compare_projection")
     aligned = st.toggle(
-        "Align the layouts", value=True, key="compare_align",
+        "Align the layouts", value=True, key="compare_align", disabled=animating,
         help="Rotate, reflect and scale every panel onto the reference panel (orthogonal Procrustes over the words "
         "they share), so that the same word sits in a comparable place. The shapes themselves do not change.",
     )
     reference_name = st.selectbox(
-        "Reference panel", methods, format_func=titles.__getitem__, key="compare_reference", disabled=not aligned,
+        "Reference panel", methods, format_func=titles.__getitem__, key="compare_reference",
+        disabled=not aligned or animating,
         index=methods.index(PREFERRED_REFERENCE) if PREFERRED_REFERENCE in methods else 0,
     )
     highlight = st.selectbox("Highlight a word", word_list.items, index=None, placeholder="Choose a word",
                              key="compare_highlight")
     k = neighbours_control(len(word_list), key="compare_k")
+    colour_kept = st.toggle("Colour by neighbourhood kept", value=False, key="compare_kept", disabled=animating,
+                            help="Colour each point by the share of its k nearest neighbours in the original vectors "
+                            "that are also its k nearest on the panel: where each picture lies.")
 
 if not methods:
     frame.picture.info("Choose at least one method to compare.")
@@ -117,26 +129,35 @@ if not word_list.items:
     st.stop()
 
 colours = group_colours(word_list.groups)
-frame.notes.caption(f"{PROJECTION_METHODS[settings.method]}, {settings.dims}D, seed {settings.seed} for every panel. "
-                    "Under each panel, how much it distorts (trustworthiness, kNN recall; see the help at the title).")
+if animating:
+    frame.notes.caption(f"{PROJECTION_METHODS[settings.method]}, 2D, seed {settings.seed} for every frame.")
+else:
+    frame.notes.caption(f"{PROJECTION_METHODS[settings.method]}, {settings.dims}D, seed {settings.seed} for every "
+                        "panel. Under each panel, how much it distorts (trustworthiness, kNN recall; see the help at "
+                        "the title).")
 
 # Draw the empty grid first, then fill the quickest panels first so that a method that
 # trains or loads for the first time does not hold the others back. Each panel has its chart
 # on top and its notes under it.
 panels: dict[str, tuple] = {}
-with frame.picture:
-    per_row = panels_per_row()
-    for start in range(0, len(methods), per_row):
-        for column, name in zip(st.columns(per_row), methods[start : start + per_row]):
-            box = column.container(border=True)
-            chart_slot, notes = box.empty(), box.container()
-            chart_slot.caption(f"{method_title(name)}: waiting for the panels before it…")
-            panels[name] = (chart_slot, notes)
+if not animating:
+    with frame.picture:
+        per_row = panels_per_row()
+        for start in range(0, len(methods), per_row):
+            for column, name in zip(st.columns(per_row), methods[start : start + per_row]):
+                box = column.container(border=True)
+                chart_slot, notes = box.empty(), box.container()
+                chart_slot.caption(f"{method_title(name)}: waiting for the panels before it…")
+                panels[name] = (chart_slot, notes)
 
 reference_layout = None  # (method, words, coordinates) once the reference panel is drawn
 embeddings: dict[str, tuple[list[str], np.ndarray]] = {}
 drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # method -> (vectors, projected coordinates), for the numbers
-for name in fill_order(methods, reference_name if aligned else None):
+if animating:  # one map moving through the methods in the order they appeared, instead of the panels
+    with frame.picture:
+        embeddings = draw_method_transition(word_list, methods, key="compare_transition", settings=settings,
+                                            notes=frame.notes, highlight=highlight)
+for name in [] if animating else fill_order(methods, reference_name if aligned else None):
     chart_slot, notes = panels[name]
     with chart_slot.container():
         embedded = embedded_list(name, word_list, brief=True, notes=notes)
@@ -160,6 +181,8 @@ for name in fill_order(methods, reference_name if aligned else None):
                        title=method_title(name), height=panel_height(), width=panel_width(), font_scale=font_scale())
         if name != methods[0]:  # every panel colours a group alike: the first panel's legend serves them all
             figure.update_layout(showlegend=False)
+        if colour_kept and (kept := kept_on_map(result.vectors, projection.coords, k, notes=notes, explain=False)) is not None:
+            colour_by_values(figure, result.words, kept.recall, KEPT_TITLE, colour_bar=name == methods[0])
         if settings.dims == 2:  # a box or lasso lists what a region holds, by this method's neighbours
             selectable_map(figure, f"compare_chart_{name}", result.words, groups, result.vectors, actions=False)
         else:
@@ -169,7 +192,7 @@ for name in fill_order(methods, reference_name if aligned else None):
                        figure, vectors=result.vectors)
     embeddings[name] = (result.words, result.vectors)
     drawn[name] = (result.vectors, projection.coords)
-if aligned and reference_layout is None:
+if aligned and reference_layout is None and not animating:
     frame.notes.info(f"{method_title(reference_name)} has nothing to draw, so the panels are not aligned.")
 # After every panel is drawn: measured on the projection itself (alignment moves points rigidly and
 # changes no neighbour).

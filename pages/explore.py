@@ -5,18 +5,28 @@ import streamlit as st
 
 from charts.bars import neighbours_chart, similarity_spread_chart
 from charts.palette import group_colours
-from charts.scatter import scatter_chart
+from charts.scatter import add_placed_items, scatter_chart
 from common.vectors import neighbours_within, similarity_histogram
 from projection import PROJECTION_METHODS, graph_k
 from projection.reducers import sample_rows
 from ui.display import font_scale, show_chart
-from ui.distortion import show_projection_quality
+from ui.distortion import (
+    DEFAULT_K,
+    KEPT_TITLE,
+    draw_true_neighbours,
+    found_word_neighbours,
+    kept_on_map,
+    neighbours_control,
+    show_projection_quality,
+    show_where_the_map_lies,
+)
 from ui.embedded import embedded_list
 from ui.exports import export_buttons
 from ui.frame import page_frame, picture_height
 from ui.methods import embedder_for, method_picker
+from ui.placement import HOW_PLACED, place_items, placement_input
 from ui.projections import projected, projection_controls, shared_graph
-from ui.selection_panel import cluster_groups, colouring_controls, selectable_map
+from ui.selection_panel import KEPT, cluster_groups, colouring_controls, selectable_map
 from ui.sidebar import add_items, current_corpus, current_word_list
 from ui.state import FIND_WORD
 
@@ -45,6 +55,10 @@ with frame.controls:
     found = st.text_input("Find a word", key=FIND_WORD, placeholder="A word of your list",
                           help="Highlights the word, centres a large chart on it and lists its neighbours below.").strip()
     colouring, cluster_count = colouring_controls("explore")
+    # How many neighbours the colouring and the found word's lines compare (shown only when either is on).
+    map_k = neighbours_control(len(word_list), key="explore_map_k", label="Neighbours k (map)") if (
+        colouring == KEPT or found) else DEFAULT_K
+    new_items = placement_input("explore_place")
 embedder = embedder_for(method)
 
 with frame.picture:
@@ -67,13 +81,24 @@ with frame.picture:
     shown_vectors = result.vectors if projection.rows is None else result.vectors[rows]
     shown_words = [result.words[i] for i in rows]
     with frame.notes:
-        groups = embedded.groups if colouring == "groups" else cluster_groups(
+        groups = embedded.groups if colouring in ("groups", KEPT) else cluster_groups(
             result.words, result.vectors, colouring, cluster_count, settings.seed)
     shown_groups = [groups[i] for i in rows]
+    # Where the map lies, only when asked for: each point's neighbourhood kept, the found word's true neighbours.
+    kept = around = graph = None
+    if colouring == KEPT:
+        if projection.rows is None and 2 < count <= GRAPH_HELPS_UP_TO:  # the list's exact graph: no new search
+            graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
+        kept = kept_on_map(shown_vectors, projection.coords, map_k, graph, notes=frame.notes)
+    if found:
+        around = found_word_neighbours(shown_words, shown_vectors, projection.coords, found, map_k, graph)
     chart = scatter_chart(
         projection.coords,
         shown_words,
-        shown_groups,
+        shown_groups if kept is None else None,
+        values=None if kept is None else kept.recall,
+        value_title=KEPT_TITLE,
+        neighbours=[] if around is None else list(around["neighbour"]),
         highlight=[found] if found else [],
         centre_on=found or None,
         title=f"{embedder.title} · {PROJECTION_METHODS[projection.method]} · {settings.dims}D",
@@ -81,6 +106,16 @@ with frame.picture:
         font_scale=font_scale(),
         colours=group_colours(groups),  # every group of the list, even one a 3-D sample leaves out
     )
+    if around is not None:
+        draw_true_neighbours(chart.figure, shown_words, projection.coords, found, around, notes=frame.notes)
+    if new_items:  # only when something is typed: otherwise nothing of the placement runs
+        with frame.notes:
+            placed = place_items(embedder, new_items, result.words, result.vectors, projection, settings,
+                                 result.sentences)
+        if placed is not None:
+            add_placed_items(chart.figure, placed.coords, placed.labels, name="placed (new)",
+                             font_scale=font_scale(), keep_in_view=not found)
+            frame.notes.caption(" ".join([HOW_PLACED, *placed.notes]))
     if settings.dims == 2:
         selectable_map(chart.figure, "explore_chart", shown_words, shown_groups, shown_vectors, picture=True)
     else:
@@ -113,7 +148,10 @@ st.subheader("How much the picture distorts", anchor=False)
 graph = None
 if projection.rows is None and 2 < count <= GRAPH_HELPS_UP_TO:  # computed once per list, shared with UMAP
     graph = shared_graph(result.vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
-show_projection_quality(shown_vectors, projection.coords, key="explore", graph=graph)
+quality = show_projection_quality(shown_vectors, projection.coords, key="explore", graph=graph)
+st.subheader("Where the map lies", anchor=False)
+show_where_the_map_lies(shown_words, shown_vectors, projection.coords, map_k if kept is not None else quality.k,
+                        kept, graph, around, key="explore_map_lies")
 
 # How spread the original similarities are: for one-hot, every pair is the same.
 if count > 1:

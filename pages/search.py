@@ -8,13 +8,15 @@ import embedders
 from charts.scatter import add_query_marker, scatter_chart
 from common.fingerprints import fingerprint
 from inputs.wordlists import looks_like_sentences
-from projection import run_projection
+from projection import PROJECTION_METHODS
+from projection.placement import PlacementError
 from retrieval import INDEX_KINDS, IndexSettings, VectorIndex, recall_at_k, shared_index
-from retrieval.rag import map_with_query, matches, rag_prompt
+from retrieval.rag import matches, rag_prompt
 from ui.display import font_scale, progress_bar, show_chart
 from ui.embedded import embedded_list
 from ui.frame import page_frame, picture_height
 from ui.methods import picked_embedder
+from ui.projections import placed_on_map, projected, projection_controls
 from ui.session_cache import remembered
 from ui.sidebar import current_word_list
 
@@ -52,6 +54,7 @@ with frame.controls:
                                      help="Candidates kept while searching: better recall, slower queries.")
         settings = IndexSettings("hnsw", links, build_depth)
         st.caption(f"M {links}, efConstruction {build_depth}, efSearch {depth}.")
+    projection_settings = projection_controls(key="search_projection")
 if not query:
     frame.picture.info("Type a query.")
     st.stop()
@@ -112,18 +115,29 @@ found, truth = matches(chosen_result, k, skip_row), matches(exact_result, k, ski
 found_rows = {m.row for m in found}
 missed = [m.row for m in truth if m.row not in found_rows]
 
-# The picture: the query on the map, among what was found (and what the index missed).
-if scope == "vocabulary":  # 400,000 words make no map: the results and the query alone, PCA of their vectors
+# The picture: the query on the map, among what was found (and what the index missed). The map is fitted on
+# the items alone, and the query placed on it by the projection's transform: a new query moves nothing.
+if scope == "vocabulary":  # 400,000 words make no map: the results alone
     shown = [m.row for m in found] + missed
-    coords = run_projection(np.vstack([vectors[shown], query_vector[None, :]]), "pca", 2).coords
-    coords, query_point = coords[:-1], coords[-1]
-else:  # every item, with the query placed by the same PCA
+    map_vectors = np.asarray(vectors[shown], dtype=np.float32)
+else:  # every item
     shown = list(range(len(vectors)))
-    all_coords, query_points = map_with_query(vectors, query_vector)
-    coords, query_point = all_coords, query_points[0]
+    map_vectors = vectors
+with frame.picture:
+    projection = projected(map_vectors, notes=frame.notes, **projection_settings.arguments())
+    if projection is None:
+        st.stop()
+    try:
+        query_point = placed_on_map(map_vectors, projection, query_vector[None, :], projection_settings).coords[0]
+    except PlacementError as error:
+        st.warning(f"The query cannot be placed on this map: {error}")
+        st.stop()
+if projection.rows is not None:  # a sampled 3-D t-SNE of a long list: only the sample is drawn
+    shown = [shown[row] for row in projection.rows]
 status = {m.row: "found" for m in found} | {row: "missed by the index" for row in missed}
-chart = scatter_chart(coords, [labels[i] for i in shown], [status.get(i, "not found") for i in shown],
-                      highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · PCA",
+map_name = PROJECTION_METHODS[projection.method]
+chart = scatter_chart(projection.coords, [labels[i] for i in shown], [status.get(i, "not found") for i in shown],
+                      highlight=[labels[m.row] for m in found], title=f"“{query}” and its {k} nearest · {map_name}",
                       height=picture_height(), font_scale=font_scale())
 with frame.picture:
     show_chart(add_query_marker(chart.figure, query_point, query), key="search_map", picture=True)
@@ -136,8 +150,11 @@ def table(rows) -> pd.DataFrame:
 
 
 with frame.notes:
-    st.caption("The star is the query, placed by the same PCA as the items. The map only approximates: the search "
-               "itself compares the original vectors.")
+    st.caption(f"The star is the query, placed on the items' {map_name} map by its transform (the map is fitted on "
+               "the items alone and does not move). The map only approximates: the search itself compares the "
+               "original vectors.")
+    for note in projection.notes:
+        st.caption(note)
     if kind == "exact":  # exact search is its own reference: one table
         st.caption(f"Exact search: {exact_result.seconds_per_query * 1000:.2f} ms for this query over "
                    f"{len(vectors):,} vectors.")

@@ -6,8 +6,10 @@ session (their first chart went from 4.4 s to 8-9 s). In a separate process the
 compile costs the server nothing but a share of the CPU, and the worker stays
 warm: a user's first UMAP runs at steady-state speed. The warm-up fits a small
 UMAP through the same code path, types and precomputed neighbours as a real one,
-so no later fit compiles anything, whatever its size. It runs at the lowest
-priority, so that sessions opened meanwhile hardly notice it.
+and places a few points on it (``projection.placement``), so no later fit or
+placement compiles anything, whatever its size. The warm-up runs at the lowest
+priority, so that sessions opened meanwhile hardly notice it. The worker also keeps
+the models placements refitted, so a map's next placement costs only the transform.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from projection.placement import place_with_umap
 from projection.reducers import run_projection, use_numba_disk_cache
 
 logger = logging.getLogger(__name__)
 
 #: Points in the warm-up fit: more than UMAP's small-graph cases (spectral start needs > 10).
 WARMUP_POINTS = 300
+#: Points the warm-up places on its map, so that a user's first placement compiles nothing either.
+WARMUP_PLACED = 5
 #: The warm-up's niceness (Linux: 0 normal, 19 the lowest priority). It runs in a thread of its own at
 #: this priority, so that the server's sessions and their browsers go first on a busy machine and the
 #: compile takes only the CPU they leave; the worker's later fits run at normal priority.
@@ -55,7 +60,9 @@ def warm_up() -> None:
             _lower_this_thread_priority(WARMUP_NICENESS)
             points = np.random.default_rng(0).normal(size=(WARMUP_POINTS, 16)).astype(np.float32)
             for dims in (2, 3):
-                run_projection(points, "umap", dims)
+                drawn = run_projection(points, "umap", dims)
+            # A placement's transform compiles functions of its own: once here, on the 3-D map just drawn.
+            place_with_umap(points, drawn.coords, points[:WARMUP_PLACED] + 0.5, 3, 0)
         except BaseException as error:  # handed to the caller: the warm-up's future fails with it
             failure.append(error)
 
@@ -165,14 +172,24 @@ class UmapWorker:
 
     def submit(self, vectors: np.ndarray, dims: int, seed: int, **options) -> Future:
         """Run ``run_projection(vectors, "umap", dims, seed, **options)`` in the worker; a future of its result."""
+        return self._submit(run_projection, vectors, "umap", dims, seed, **options)
+
+    def submit_placement(self, vectors: np.ndarray, coords: np.ndarray, new_vectors: np.ndarray, dims: int,
+                         seed: int, **options) -> Future:
+        """Place ``new_vectors`` on the UMAP map ``coords`` of ``vectors`` in the worker, by the model that drew
+        it (``projection.placement.place_with_umap``: kept there per vectors and settings); a future of the
+        new coordinates."""
+        return self._submit(place_with_umap, vectors, coords, new_vectors, dims, seed, **options)
+
+    def _submit(self, function, *args, **options) -> Future:
         self.start()
         executor = self._executor
         if executor is None:  # an earlier start() failed to create the pool (its error went to that caller)
             raise RuntimeError("The UMAP worker process could not be started.")
         try:
-            return executor.submit(run_projection, vectors, "umap", dims, seed, **options)
+            return executor.submit(function, *args, **options)
         except BrokenProcessPool:  # the worker died (e.g. killed for memory): start a new one, once
-            return self._restarted(executor).submit(run_projection, vectors, "umap", dims, seed, **options)
+            return self._restarted(executor).submit(function, *args, **options)
 
     def _restarted(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
         """A new worker in place of ``broken``, warmed up like the first (its state and error reported the

@@ -1,10 +1,12 @@
-"""Projecting a list's vectors for a page: the controls, the shared neighbour graph, UMAP's worker, progress."""
+"""Projecting a list's vectors for a page: the controls, the shared neighbour graph, UMAP's worker, progress,
+and new items placed on a drawn map."""
 
 from __future__ import annotations
 
 import logging
 import time
 from dataclasses import asdict
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -23,6 +25,7 @@ from projection import (
     run_projection,
 )
 from projection.distortion import original_metric
+from projection.placement import PLACEMENT_NOTES, Placement, place
 from projection.reducers import expected_umap_seconds
 from projection.umap_worker import umap_worker
 from ui.display import progress_bar
@@ -122,6 +125,35 @@ def projected(vectors: np.ndarray, method: str, dims: int, seed: int, notes=None
     for note in plan:
         notes.info(note)
     return result
+
+
+def placed_on_map(vectors: np.ndarray, projection: ProjectionResult, new_vectors: np.ndarray,
+                  settings: ProjectionSettings) -> Placement:
+    """``new_vectors`` placed on the map ``projection`` drew of ``vectors`` (``projected``'s result for the
+    same settings) by the projection's transform; remembered per map and items. UMAP places in its worker,
+    by the model that drew the map. Raises ``PlacementError`` with a message for the user."""
+    fitted = vectors if projection.rows is None else vectors[projection.rows]
+    options: dict[str, Any] = dict(seed=settings.seed, n_neighbors=settings.n_neighbors, min_dist=settings.min_dist,
+                   metric=settings.metric, perplexity=settings.perplexity)
+    graph = None
+    if projection.method != "pca" and projection.rows is None and len(vectors) > 2:
+        # The graph the projection was fitted on (``projected`` computed it; here it is remembered).
+        graph = shared_graph(vectors, graph_k(settings.method, settings.n_neighbors, settings.perplexity))
+
+    def compute() -> Placement:
+        if projection.method != "umap":
+            return place(fitted, projection.coords, new_vectors, projection.method, graph=graph, **options)
+        umap_graph = graph.nearest(settings.n_neighbors) if graph is not None and graph.k >= settings.n_neighbors \
+            else graph  # as _umap_in_worker sent it, so that the refit repeats the fit exactly
+        wait_for_umap()
+        future = umap_worker.submit_placement(fitted, projection.coords, new_vectors, projection.coords.shape[1],
+                                              settings.seed, n_neighbors=settings.n_neighbors,
+                                              min_dist=settings.min_dist, metric=settings.metric, graph=umap_graph)
+        return Placement(future.result(), "umap", [PLACEMENT_NOTES["umap"]])
+
+    with st.spinner(f"Placing {len(new_vectors)} new item{'s' if len(new_vectors) != 1 else ''} on the map…"):
+        return remembered("placement", (fitted, projection.coords, new_vectors, projection.method,
+                                        sorted(options.items())), compute)
 
 
 def wait_for_umap() -> None:
