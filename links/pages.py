@@ -22,8 +22,10 @@ PAGES = (
     PageEntry("compare", "pages/compare.py", "Compare methods", ":material/view_module:"),
     PageEntry("arithmetic", "pages/arithmetic.py", "Word arithmetic", ":material/calculate:"),
     PageEntry("transformer", "pages/inside_transformer.py", "Inside the transformer", ":material/psychology:"),
+    PageEntry("finetune", "pages/fine_tuning.py", "Fine-tuning", ":material/tune:"),
     PageEntry("search", "pages/search.py", "Similarity search", ":material/search:"),
     PageEntry("tradeoffs", "pages/tradeoffs.py", "What precision costs", ":material/compress:"),
+    PageEntry("images", "pages/images_words.py", "Images and words", ":material/image_search:"),
     PageEntry("coordinates", "pages/coordinates.py", "Your coordinates", ":material/upload_file:"),
 )
 PAGE_NAMES = tuple(page.name for page in PAGES)
