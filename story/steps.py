@@ -162,6 +162,31 @@ STEPS: tuple[Step, ...] = (
         show="scatter",
     ),
     Step(
+        key="transition",
+        title="One list, every method",
+        text=(
+            "Press ▶ Play and watch the same words move as embeddings grew up: from one-hot, where every word is "
+            "equally far from every other, through TF-IDF's counts of shared passages, to vectors learned from "
+            "context (Word2Vec, GloVe, FastText) and finally a transformer (MiniLM). Each frame is rotated and scaled "
+            "onto the one before, so a word moves only as far as the two methods disagree about where it belongs."
+        ),
+        view=ViewState(page="compare", method="onehot", preset="royalty_vs_buildings"),
+        show="transition",
+        compare_with=("tfidf", "word2vec-skipgram", "glove", "fasttext", "minilm"),
+    ),
+    Step(
+        key="map_lies",
+        title="Where the map lies",
+        text=(
+            "A map of 50 dimensions in two must lie somewhere, and it lies differently for each word. Each dot is "
+            "coloured by how many of its 5 nearest neighbours in the original vectors are also among its 5 "
+            "nearest on the map: blue kept its neighbourhood, vermillion lost it. The worst-placed word is found "
+            "for you: the dashed lines lead to the true neighbours the picture pulled away from it."
+        ),
+        view=ViewState(page="explore", method="glove", preset="countries_capitals"),
+        show="map_lies",
+    ),
+    Step(
         key="context",
         title="Context: “bank” by a river and “bank” with money",
         text=(
@@ -183,6 +208,33 @@ STEPS: tuple[Step, ...] = (
         ),
         view=ViewState(page="transformer", method="minilm"),
         show="attention",
+    ),
+    Step(
+        key="images",
+        title="Images and words in one space",
+        text=(
+            "CLIP can find a photo by a word because it puts images and words in one space. Here is the smallest "
+            "version of that idea, trained in about a second: a linear map sends each handwritten digit's 64 pixels "
+            "to 50 numbers, aimed at the GloVe vector of its name, learned from every digit except 2 and 6. Those two "
+            "were never seen, yet most of their images land closer to their own word than to the other one. Over "
+            "all 45 possible held-out pairs it does little better than chance, because GloVe's number words barely "
+            "differ: this is the idea behind CLIP, not CLIP."
+        ),
+        view=ViewState(page="images", method="glove"),
+        show="images",
+    ),
+    Step(
+        key="finetune",
+        title="Pre-training, then fine-tuning",
+        text=(
+            "MiniLM learnt its space from a billion sentence pairs: it knows language in general, not your task. "
+            "**Fine-tuning** trains a copy for at most a minute on about sixty labelled sentences, pulling sentences "
+            "with the same topic together and pushing other topics away. Press “Fine-tune”: the map shows where the "
+            "held-out sentences (ones it never trained on) moved, and the numbers are measured on them. A small "
+            "labelled set cannot teach a model language, but it can tell it which differences matter."
+        ),
+        view=ViewState(page="finetune", method="minilm", preset="sentences_topics"),
+        show="finetune",
     ),
     Step(
         key="search",

@@ -15,8 +15,8 @@ from tests.app_runner import chart_specs, run_app
 from ui.links import link_to
 from ui.state import STORY_STEP as STORY_STEP_KEY
 
-ORDER = ["tokens", "patches", "onehot", "count_tfidf", "word2vec", "glove", "fasttext", "minilm", "context",
-         "attention", "search", "precision"]
+ORDER = ["tokens", "patches", "onehot", "count_tfidf", "word2vec", "glove", "fasttext", "minilm", "transition",
+         "map_lies", "context", "attention", "images", "finetune", "search", "precision"]
 
 
 # --- the steps -------------------------------------------------------------------------------------
@@ -134,6 +134,18 @@ def test_the_live_views_show_what_their_steps_say():
     found = app.dataframe[0].value
     assert found["topic"].iloc[0] == "finance" and len(found) == 5
     assert [t["name"] for t in chart_specs(app)[0]["data"]][-1] == "query"
+    app.session_state[STORY_STEP_KEY] = ORDER.index("transition") + 1
+    app.run()
+    animation = chart_specs(app)[0]
+    assert [frame["name"] for frame in animation["frames"]][0].startswith("One-hot")
+    assert len(animation["frames"]) == len(STEPS[ORDER.index("transition")].methods)
+    app.session_state[STORY_STEP_KEY] = ORDER.index("map_lies") + 1
+    app.run()
+    coloured = [trace for trace in chart_specs(app)[0]["data"] if "colorscale" in trace.get("marker", {})]
+    assert coloured and any("dashed" in caption.value or "solid" in caption.value for caption in app.caption)
+    app.session_state[STORY_STEP_KEY] = ORDER.index("images") + 1
+    app.run()
+    assert any(caption.value.startswith("Zero-shot") for caption in app.caption)
 
 
 @pytest.mark.slow

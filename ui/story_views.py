@@ -50,6 +50,8 @@ PATCH_COLOURS = {
     "white": "#f4f4f4", "grey": "#999999",
 }
 RECALL = "recall@10"
+#: The neighbours the "where the map lies" step compares, in the original space and on the map.
+MAP_LIES_K = 5
 #: Sentences make long labels: a few, one per region of the chart, stay readable; hover shows the rest.
 SENTENCE_LABELS = 12
 #: The width in px of a step's view (the frame's picture column at 1440 x 900), shared by its panels.
@@ -136,6 +138,58 @@ def _groups(word_list: WordList, embedded: EmbeddedList, rows: np.ndarray) -> li
         return [embedded.groups[i] for i in rows]
     generated = set(embedded.result.generated)
     return ["never seen: built from pieces" if embedded.items[i] in generated else "seen in training" for i in rows]
+
+
+def transition_view(step: Step) -> None:
+    """The step's list moving from method to method: one animated, aligned map (``ui.transitions``)."""
+    from ui.transitions import draw_method_transition
+
+    notes = st.container()
+    with st.container():
+        draw_method_transition(step_word_list(step), step.methods, height=520, key=f"story_{step.key}",
+                               settings=step.view.projection, notes=notes)
+
+
+def map_lies_view(step: Step) -> None:
+    """The step's map coloured by neighbourhood kept, with lines from its worst-placed word to its true
+    neighbours."""
+    from projection.distortion import worst_placed
+    from ui.distortion import KEPT_TITLE, draw_true_neighbours, found_word_neighbours, kept_on_map
+
+    chart_slot, notes = st.container(), st.container()
+    embedded = embedded_list(step.view.method, step_word_list(step), brief=True, notes=notes)
+    if embedded is None:
+        return
+    projection = projected(embedded.vectors, notes=notes, **step.view.projection.arguments())
+    if projection is None or projection.rows is not None:
+        return
+    kept = kept_on_map(embedded.vectors, projection.coords, MAP_LIES_K, notes=notes, explain=False)
+    if kept is None:
+        return
+    word = str(worst_placed(embedded.items, projection.coords, kept).iloc[0]["item"])
+    around = found_word_neighbours(embedded.items, embedded.vectors, projection.coords, word, MAP_LIES_K)
+    chart = scatter_chart(projection.coords, embedded.items, None, values=kept.recall, value_title=KEPT_TITLE,
+                          neighbours=[] if around is None else list(around["neighbour"]), highlight=[word],
+                          title=f"{embedded.embedder.title} · {PROJECTION_METHODS[step.view.projection.method]} · "
+                          f"worst placed: {word}", height=540, width=VIEW_WIDTH, font_scale=font_scale())
+    if around is not None:
+        draw_true_neighbours(chart.figure, embedded.items, projection.coords, word, around, notes=notes)
+    with chart_slot:
+        show_chart(chart.figure, key=f"story_{step.key}")
+
+
+def images_view(step: Step) -> None:
+    """Digit images and their number words in one space (``ui.shared_space``)."""
+    from ui.shared_space import draw_shared_space
+
+    draw_shared_space(height=540, key=f"story_{step.key}")
+
+
+def finetune_view(step: Step) -> None:
+    """The held-out topic sentences before fine-tuning, and after it once the class presses "Fine-tune"."""
+    from ui.fine_tuning import draw_before_after
+
+    draw_before_after(height=500, key=f"story_{step.key}")
 
 
 def _similarity_caption(vectors: np.ndarray) -> str:
@@ -334,6 +388,10 @@ VIEWS: dict[str, Callable[[Step], None]] = {
     "scatter": scatter_view,
     "context": context_view,
     "attention": attention_view,
+    "transition": transition_view,
+    "map_lies": map_lies_view,
+    "images": images_view,
+    "finetune": finetune_view,
     "search": search_view,
     "precision": precision_view,
 }
