@@ -16,8 +16,9 @@ from retrieval import IndexSettings, shared_index
 from settings import cache_dir
 from tradeoffs import compression_table, store
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES, short_name
+from tradeoffs.distillation import COMPRESSED, measure_distillation
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, measure_method, spearman
-from tradeoffs.store import COMPRESSION, METHOD, SWEEP, Found, Stored, day, duration
+from tradeoffs.store import COMPRESSION, DISTILLATION, METHOD, SWEEP, Found, Stored, day, duration
 from ui.display import font_scale, load_with_progress, progress_bar, show_chart
 from ui.frame import page_frame, picture_height
 from ui.methods import picked_embedder
@@ -83,6 +84,8 @@ def expected(kind: str) -> float:
 
 found = {kind: stored(kind, key[kind], shared) for kind in PICTURES}
 registered = embedders.available()
+TEACHER = "minilm"
+student_found = stored(DISTILLATION, store.distillation_key(TEACHER))
 methods_found = {name: stored(METHOD, store.method_key(name)) for name in registered}
 
 with frame.controls:
@@ -133,6 +136,15 @@ def methods_points() -> pd.DataFrame:
                           cost.bytes_per_word, QUALITY: spearman(quality, "WordSim-353")} for cost, quality in rows])
 
 
+def student_points() -> pd.DataFrame:
+    """The stored student of MiniLM as a point of the chart (bytes per vector, WordSim-353), when there is one."""
+    if student_found.stored is None:
+        return pd.DataFrame()
+    row = student_found.stored.value.student
+    return pd.DataFrame([{"name": "student of MiniLM", "kind": "distilled from MiniLM",
+                          "bytes per vector": row.bytes_per_vector, QUALITY: row.wordsim}])
+
+
 def compression_frame(table) -> pd.DataFrame:
     return pd.DataFrame([{"stored as": c.name, "bytes per vector": c.bytes_per_vector,
                           "MB in all": c.bytes_per_vector * len(subset) / 2**20, f"recall@{RECALL_K}": c.recall,
@@ -142,7 +154,7 @@ def compression_frame(table) -> pd.DataFrame:
 
 with frame.picture:
     if measurement is None and not again and not automatic:
-        methods = methods_points()
+        methods = pd.concat([methods_points(), student_points()])
         if picture == COMPRESSION and not methods.empty:  # the methods measured so far, while this waits
             show_chart(readable_chart(quality_against_size(methods, QUALITY)), key="tradeoffs_quality_chart")
         st.info(f"{PICTURES[picture]}: not measured on this machine yet for {len(subset):,} words of "
@@ -156,7 +168,8 @@ with frame.picture:
         if picture == COMPRESSION:
             table = compression_frame(measurement.value)
             points = pd.concat([table.assign(name=table["stored as"].map(short_name),
-                                             kind=f"{embedder.title}, stored smaller"), methods_points()])
+                                             kind=f"{embedder.title}, stored smaller"), methods_points(),
+                                student_points()])
             show_chart(readable_chart(quality_against_size(points, QUALITY)), key="tradeoffs_quality_chart")
         else:
             sweep, exact_ms = measurement.value
@@ -194,6 +207,58 @@ if measurement is not None and picture == COMPRESSION:
                f"precision (cosine) that the stored vectors still find, over {RECALL_QUERIES} random words.")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         f"recall@{RECALL_K}": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+
+st.subheader("A student of MiniLM: cheaper to run, not only to store", anchor=False)
+distilled = student_found.stored
+if student_found.note:
+    st.info(student_found.note)
+if distilled is None:
+    st.caption("Not measured on this machine yet: a linear map from TF-IDF of words and character n-grams to 64 "
+               "numbers is trained on 70% of the Wikipedia passages to reproduce MiniLM's cosine similarities, then "
+               "measured on the other 30% next to MiniLM and MiniLM stored smaller.")
+student_guess = store.expected_distillation_seconds(folder, TEACHER)
+if st.button(f"{'Train and measure the student again' if distilled else 'Train and measure the student'} "
+             f"(about {duration(student_guess)})", key="tradeoffs_student_measure",
+             help="Trains the student here (about a minute on a quiet machine, with a progress bar), times MiniLM "
+                  "on 64 passages and scores everything on the passages the student never saw."):
+    teacher = embedders.get(TEACHER)
+    if teacher.loaded or load_with_progress(teacher.title, teacher.load):
+        report, remove = progress_bar()
+        measured_student = store.measure(lambda: measure_distillation(teacher, progress=report))
+        remove()
+        store.save(folder, DISTILLATION, store.distillation_key(TEACHER), measured_student)
+        st.rerun()  # the student joins the picture above
+if distilled is not None:
+    result = distilled.value
+    student, teacher_row = result.student, result.teacher
+    st.caption(f"Trained on {result.train_passages:,} passages in {duration(result.train_seconds)} "
+               f"({result.epochs} steps), measured on the {result.held_out_passages:,} it never saw; "
+               f"{distilled.describe()}.")
+    st.dataframe(pd.DataFrame([{
+        "vectors": row.name, "kind": row.kind, "bytes per vector": row.bytes_per_vector,
+        f"recall@{RECALL_K} of MiniLM's neighbours": row.recall, "passages sorted by article": row.passages,
+        QUALITY: row.wordsim, "ms per passage": row.ms_per_text}
+        # MiniLM and the student first, then the student's input and start, then MiniLM stored smaller.
+        for row in sorted(result.rows, key=lambda row: (row is not teacher_row, row is not student,
+                                                        row.kind == COMPRESSED))]),
+        hide_index=True, width="stretch", height=36 * (len(result.rows) + 1) + 4, column_config={
+            "passages sorted by article": st.column_config.NumberColumn(format="percent"),
+            "bytes per vector": st.column_config.NumberColumn(format="%.0f"),
+            QUALITY: st.column_config.NumberColumn(format="%.2f"),
+            f"recall@{RECALL_K} of MiniLM's neighbours": st.column_config.ProgressColumn(
+                format="percent", min_value=0, max_value=1),
+            "ms per passage": st.column_config.NumberColumn(format="%.2f")})
+    st.markdown(f"**Reading it.** The student keeps {student.recall:.0%} of MiniLM's {RECALL_K} nearest passages "
+                f"(chance: {result.chance_recall:.0%}) in {student.bytes_per_vector:.0f} bytes instead of "
+                f"{teacher_row.bytes_per_vector:.0f}, and embeds a passage in {student.ms_per_text:.2f} ms instead of "
+                f"{teacher_row.ms_per_text:.1f} ms. MiniLM stored smaller keeps more neighbours, but every text must "
+                "still go through the transformer first.")
+    st.caption(f"Recall@{RECALL_K}: the share of each held-out passage's {RECALL_K} nearest held-out passages by "
+               "MiniLM (cosine) that the row finds too. Passages: the same 5-fold logistic regression as below, on "
+               f"the held-out passages (chance {result.passages_chance:.0%}). Training minimises the squared "
+               "difference between the student's and MiniLM's cosines over all training pairs, from a ridge "
+               "regression onto MiniLM's PCA coordinates; on held-out pairs that difference went from "
+               f"{result.start_loss:.4f} to {result.final_loss:.4f}.")
 
 st.subheader("Every method: what it costs, what it buys", anchor=False)
 measured = {name: found.stored for name, found in methods_found.items() if found.stored}

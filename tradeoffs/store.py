@@ -33,6 +33,7 @@ from common.progress import Progress, no_progress
 from embedders.corpus import BUNDLED_WIKIPEDIA_FILE
 from retrieval import SWEEP_DEPTHS, IndexSettings, SweepPoint, VectorIndex, efsearch_sweep, exact_ms_per_query
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES, Compression, storage_forms
+from tradeoffs.distillation import Distillation, DistilledRow, StudentSettings
 from tradeoffs.methods import SAMPLE_SIZE, MethodCost, MethodQuality, cores
 from tradeoffs.scores import WORD_PAIR_SETS, ClassificationScore, WordPairScore
 
@@ -42,6 +43,8 @@ FORMAT = 1
 FOLDER = "measurements"
 #: The kinds of measurement this page takes.
 COMPRESSION, SWEEP, METHOD = "compression", "sweep", "method"
+#: A student of MiniLM trained here and measured next to MiniLM (``tradeoffs.distillation``).
+DISTILLATION = "distillation"
 #: Queries of the efSearch sweep (``efsearch_sweep``'s default, timed one at a time).
 SWEEP_QUERIES = 200
 
@@ -58,6 +61,9 @@ FIRST_GUESS_SECONDS = {
 #: Each method's cost and quality (``measure_method``) the first time on a machine: the methods trained here
 #: train (about 80 s each) and MiniLM embeds the 1,465 passages (one to two minutes) during it. Measured here:
 #: 16 min in all at load average 12 (other work on the same two cores), 2.7 min measured again at load 7.
+#: Training and measuring the student of MiniLM the first time (``measure_distillation``): about a minute on a
+#: quiet machine; 4 minutes measured here at load average 10 (MiniLM's passage vectors already stored).
+FIRST_GUESS_DISTILLATION_SECONDS = 120.0
 FIRST_GUESS_METHOD_SECONDS = {"onehot": 10.0, "count": 60.0, "tfidf": 60.0, "word2vec-cbow": 90.0,
                               "word2vec-skipgram": 90.0, "fasttext": 100.0, "glove": 10.0, "minilm": 150.0}
 
@@ -108,6 +114,19 @@ def method_key(method: str) -> str:
     """The fingerprint of ``measure_method`` of a registered method as every user starts with it (its
     vectors are the same on every machine: the bundled corpus, the bundled model)."""
     return fingerprint(FORMAT, METHOD, method, SAMPLE_SIZE, BUNDLED_WIKIPEDIA_FILE, tuple(WORD_PAIR_SETS.values()))
+
+
+def distillation_key(teacher: str, settings: StudentSettings = StudentSettings()) -> str:
+    """The fingerprint of ``measure_distillation`` of a registered teacher (the bundled passages and model, so
+    the same on every machine) with ``settings``."""
+    return fingerprint(FORMAT, DISTILLATION, teacher, settings, BUNDLED_WIKIPEDIA_FILE, tuple(WORD_PAIR_SETS.values()),
+                       RECALL_K)
+
+
+def expected_distillation_seconds(folder: Path, teacher: str, settings: StudentSettings = StudentSettings()) -> float:
+    """About how long ``measure_distillation`` takes here: its last stored time, or the first guess."""
+    found = load(folder, DISTILLATION, distillation_key(teacher, settings)).stored
+    return found.seconds if found else FIRST_GUESS_DISTILLATION_SECONDS
 
 
 def sweep(vectors: np.ndarray, settings: IndexSettings, index: VectorIndex | None = None,
@@ -271,9 +290,26 @@ def _method(value: dict) -> tuple[MethodCost, MethodQuality]:
                           ClassificationScore(**{**passages, "notes": tuple(passages["notes"])})))
 
 
+def _distillation(value: dict) -> Distillation:
+    fields = dict(value["settings"])
+    settings = StudentSettings(**{**fields, "word_ngrams": tuple(fields["word_ngrams"]),
+                                  "character_ngrams": tuple(fields["character_ngrams"])})
+    rows = tuple(DistilledRow(str(row["name"]), str(row["kind"]), float(row["bytes_per_vector"]),
+                              float(row["recall"]), float(row["passages"]), _number(row["wordsim"]),
+                              float(row["ms_per_text"])) for row in value["rows"])
+    if not rows:
+        raise ValueError("A distillation without rows.")
+    numbers = {name: float(value[name]) for name in ("train_seconds", "start_loss", "final_loss", "chance_recall",
+                                                      "passages_chance")}
+    return Distillation(rows, int(value["train_passages"]), int(value["held_out_passages"]),
+                        epochs=int(value["epochs"]), settings=settings, **numbers)
+
+
 _ENCODERS: dict[str, Callable[[Any], Any]] = {
     COMPRESSION: lambda table: [asdict(row) for row in table],
     SWEEP: lambda value: {"points": [asdict(point) for point in value[0]], "exact_ms_per_query": value[1]},
     METHOD: lambda value: {"cost": asdict(value[0]), "quality": asdict(value[1])},
+    DISTILLATION: asdict,
 }
-_DECODERS: dict[str, Callable[[Any], Any]] = {COMPRESSION: _compression, SWEEP: _sweep, METHOD: _method}
+_DECODERS: dict[str, Callable[[Any], Any]] = {COMPRESSION: _compression, SWEEP: _sweep, METHOD: _method,
+                                              DISTILLATION: _distillation}
