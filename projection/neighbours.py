@@ -155,7 +155,7 @@ def _points(vectors: np.ndarray, k: int, metric: str, seed: int) -> tuple[np.nda
     """The points as searched (prepared for ``metric``, ties nudged apart) and ``k`` cut to what they allow."""
     if metric not in GRAPH_METRICS:
         raise ValueError(f"Unknown metric {metric!r}; choose one of: {', '.join(GRAPH_METRICS)}.")
-    points = _prepared(vectors, metric)
+    points = prepared_points(vectors, metric)
     k = max(0, min(k, len(points) - 1))
     if k == 0:
         return points, 0
@@ -219,7 +219,7 @@ def _graph(found: np.ndarray, distances: np.ndarray, metric: str, exact: bool) -
     return NeighbourGraph(found.astype(np.int64), np.maximum(distances, 0.0).astype(np.float32), metric, exact)
 
 
-def _prepared(vectors: np.ndarray, metric: str) -> np.ndarray:
+def prepared_points(vectors: np.ndarray, metric: str) -> np.ndarray:
     """float32 rows ready for an inner-product (cosine, correlation) or L2 (euclidean) index."""
     points = np.asarray(vectors, dtype=np.float32)
     if points.ndim != 2:

@@ -25,17 +25,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from common.fingerprints import fingerprint
-from common.progress import no_progress
 from common.vectors import exact_neighbours
-from projection.neighbours import NeighbourGraph, _prepared
+from projection.neighbours import NeighbourGraph, prepared_points
 from projection.reducers import (
     TSNE_FFT_FROM,
     UMAP_MIN_POINTS,
-    _graph_for,
+    fit_metric,
     free_cores,
-    umap_epochs,
-    umap_start,
-    use_numba_disk_cache,
+    pad_axes,
+    pca_model,
+    umap_model,
 )
 
 #: openTSNE's own defaults for ``transform``: a small perplexity (each new point is drawn towards its few
@@ -131,34 +130,14 @@ def _check_reproduced(refitted: np.ndarray, drawn: np.ndarray, method: str) -> N
                              f"{worst / extent:.1%} of its extent), so nothing is placed.")
 
 
-def _pad(coords: np.ndarray, dims: int) -> np.ndarray:
-    coords = np.asarray(coords, dtype=np.float64)
-    if coords.shape[1] == dims:
-        return coords
-    return np.hstack([coords, np.zeros((len(coords), dims - coords.shape[1]))])
-
-
 def _place_pca(vectors: np.ndarray, coords: np.ndarray, new_vectors: np.ndarray) -> np.ndarray:
     """PCA's transform, fitted as ``projection.reducers`` fits it (same components, solver and seed)."""
-    from sklearn.decomposition import PCA
-
-    n, d = vectors.shape
     dims = coords.shape[1]
     if not np.ptp(vectors, axis=0).any():  # every item has the same vector: the map is one spot
         return np.zeros((len(new_vectors), dims))
-    components = min(dims, n, d)
-    solver = "full" if n * d < 5_000_000 else "randomized"  # the reducers' rule (exact on small inputs)
-    pca = PCA(n_components=components, svd_solver=solver, random_state=0).fit(vectors)
-    _check_reproduced(_pad(pca.transform(vectors), dims), coords, "PCA")
-    return _pad(pca.transform(new_vectors), dims)
-
-
-def fit_metric(vectors: np.ndarray, metric: str = "cosine") -> str:
-    """The metric a fit really used: zero vectors have no direction, so cosine and correlation become
-    euclidean (as in ``projection.reducers``)."""
-    if metric in ("cosine", "correlation") and np.any(~vectors.any(axis=1)):
-        return "euclidean"
-    return metric
+    pca = pca_model(vectors, dims).fit(vectors)
+    _check_reproduced(pad_axes(pca.transform(vectors), dims), coords, "PCA")
+    return pad_axes(pca.transform(new_vectors), dims)
 
 
 class ExactSearch:
@@ -173,7 +152,7 @@ class ExactSearch:
 
     def __init__(self, vectors: np.ndarray, metric: str, graph: NeighbourGraph | None = None, k: int = 15) -> None:
         self.metric = metric
-        self.points = _prepared(vectors, metric)
+        self.points = prepared_points(vectors, metric)
         self.n_samples = len(vectors)
         self.k = min(k, self.n_samples - 1)
         self._graph = graph
@@ -190,7 +169,7 @@ class ExactSearch:
         """Rows of the ``k`` nearest fitted points of each query, nearest first, and their distances."""
         k = min(k, self.n_samples)
         inner_product = self.metric != "euclidean"
-        scores, found = exact_neighbours(self.points, _prepared(queries, self.metric), k, inner_product)
+        scores, found = exact_neighbours(self.points, prepared_points(queries, self.metric), k, inner_product)
         distances = 1.0 - scores if inner_product else np.sqrt(np.maximum(scores, 0.0))
         return found.astype(np.int64), np.maximum(distances, 0.0).astype(np.float64)
 
@@ -240,20 +219,10 @@ def fitted_umap(vectors: np.ndarray, coords: np.ndarray, dims: int, seed: int, *
     if key in _kept_umaps:
         _kept_umaps.move_to_end(key)
         return _kept_umaps[key]
-    use_numba_disk_cache()  # before numba's import
-    import umap
-
-    n = len(vectors)
-    # The same adjustments, graph and arguments as projection.reducers' UMAP, so that the fit repeats exactly.
-    n_neighbors = max(2, min(n_neighbors, n - 1))
-    metric = fit_metric(vectors, metric)
-    knn = _graph_for(vectors, n_neighbors, metric, graph, no_progress)
-    reducer = umap.UMAP(
-        n_components=dims, n_neighbors=n_neighbors, min_dist=min_dist, metric=metric, random_state=seed,
-        init=umap_start(n), n_epochs=umap_epochs(n),
-        # UMAP changes the graph it is given in place (cut edges): hand it a copy, as a fresh graph was.
-        precomputed_knn=(knn.indices.copy(), knn.distances.copy(), ExactSearch(vectors, metric)),
-    )
+    # The same model as projection.reducers' UMAP (adjustments, graph, arguments), so that the fit repeats
+    # exactly, plus an exact search index for the new points' neighbours.
+    search = ExactSearch(vectors, fit_metric(vectors, metric))
+    reducer, _ = umap_model(vectors, dims, seed, n_neighbors, min_dist, metric, graph, search_index=search)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "not an NNDescent object", "n_jobs overridden": expected here
         reducer.fit(vectors)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -195,16 +196,26 @@ def run_projection(
     return _pca(vectors, dims)
 
 
-def _pad(coords: np.ndarray, dims: int) -> np.ndarray:
-    """Add flat axes when the data has fewer directions than the chart."""
+def pad_axes(coords: np.ndarray, dims: int) -> np.ndarray:
+    """``coords`` as float64, with flat axes added when the data has fewer directions than the chart."""
+    coords = np.asarray(coords, dtype=np.float64)
     if coords.shape[1] == dims:
         return coords
     return np.hstack([coords, np.zeros((len(coords), dims - coords.shape[1]))])
 
 
-def _pca(vectors: np.ndarray, dims: int) -> ProjectionResult:
+def pca_model(vectors: np.ndarray, dims: int):
+    """The unfitted scikit-learn PCA the app fits on ``vectors`` for a ``dims``-D chart (placement fits it
+    again to reproduce the drawn map, so both go through here)."""
     from sklearn.decomposition import PCA
 
+    n, d = vectors.shape
+    # Full SVD is exact and fast for small inputs; randomized is exact enough and far faster on 100,000 rows.
+    solver = "full" if n * d < 5_000_000 else "randomized"
+    return PCA(n_components=min(dims, n, d), svd_solver=solver, random_state=0)
+
+
+def _pca(vectors: np.ndarray, dims: int) -> ProjectionResult:
     n, d = vectors.shape
     components = min(dims, n, d)
     notes = []
@@ -213,13 +224,10 @@ def _pca(vectors: np.ndarray, dims: int) -> ProjectionResult:
     if not np.ptp(vectors, axis=0).any():  # PCA would divide by a zero variance
         notes.append(f"All {n} points have the same vector: they sit on one spot.")
         return ProjectionResult(np.zeros((n, dims)), "pca", notes)
-    # Full SVD is exact and fast for small inputs; randomized is exact enough and far faster on 100,000 rows.
-    solver = "full" if n * d < 5_000_000 else "randomized"
-    coords = PCA(n_components=components, svd_solver=solver, random_state=0).fit_transform(vectors)
-    return ProjectionResult(_pad(np.asarray(coords, dtype=np.float64), dims), "pca", notes)
+    return ProjectionResult(pad_axes(pca_model(vectors, dims).fit_transform(vectors), dims), "pca", notes)
 
 
-def _graph_for(vectors: np.ndarray, k: int, metric: str, graph: NeighbourGraph | None,
+def graph_for(vectors: np.ndarray, k: int, metric: str, graph: NeighbourGraph | None,
                progress: Progress) -> NeighbourGraph:
     """The shared graph cut to ``k`` neighbours, or a new one when it does not fit."""
     k = min(k, len(vectors) - 1)
@@ -233,7 +241,21 @@ def use_numba_disk_cache() -> None:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
 
 
-def _umap(vectors, dims, seed, n_neighbors, min_dist, metric, graph, progress) -> ProjectionResult:
+def fit_metric(vectors: np.ndarray, metric: str = "cosine") -> str:
+    """The metric a fit really uses: zero vectors have no direction, so cosine and correlation become euclidean."""
+    if metric in ("cosine", "correlation") and np.any(~vectors.any(axis=1)):
+        return "euclidean"
+    return metric
+
+
+def umap_model(vectors: np.ndarray, dims: int, seed: int, n_neighbors: int, min_dist: float, metric: str,
+               graph: NeighbourGraph | None, progress: Progress = no_progress,
+               search_index: object | None = None) -> tuple[Any, list[str]]:
+    """The unfitted umap-learn model the app fits on ``vectors``, and notes on what was adjusted for them.
+
+    Placement fits it again to reproduce the drawn map, so both go through here; ``search_index`` (an
+    object with umap-learn's ``query``) lets the fitted model ``transform`` new points.
+    """
     use_numba_disk_cache()  # must precede numba's import
     import umap
 
@@ -243,15 +265,22 @@ def _umap(vectors, dims, seed, n_neighbors, min_dist, metric, graph, progress) -
         notes.append(f"UMAP's n_neighbors lowered from {n_neighbors} to {n - 1}: there are only {n} points.")
         n_neighbors = n - 1
     n_neighbors = max(2, n_neighbors)
-    if metric in ("cosine", "correlation") and np.any(~vectors.any(axis=1)):
+    if fit_metric(vectors, metric) != metric:
         notes.append("Some vectors are all zeros, which have no direction: UMAP uses euclidean distance instead.")
         metric = "euclidean"
-    knn = _graph_for(vectors, n_neighbors, metric, graph, progress)
+    knn = graph_for(vectors, n_neighbors, metric, graph, progress)
+    # UMAP cuts edges of the graph it is given in place: it gets a copy, so a shared graph stays whole.
+    precomputed = (knn.indices.copy(), knn.distances.copy(), *((search_index,) if search_index is not None else ()))
     reducer = umap.UMAP(
         n_components=dims, n_neighbors=n_neighbors, min_dist=min_dist, metric=metric, random_state=seed,
-        init=umap_start(n),
-        n_epochs=umap_epochs(n), precomputed_knn=(knn.indices, knn.distances),
+        init=umap_start(n), n_epochs=umap_epochs(n), precomputed_knn=precomputed,
     )
+    return reducer, notes
+
+
+def _umap(vectors, dims, seed, n_neighbors, min_dist, metric, graph, progress) -> ProjectionResult:
+    n = len(vectors)
+    reducer, notes = umap_model(vectors, dims, seed, n_neighbors, min_dist, metric, graph, progress)
     progress(0.0, f"UMAP is laying out {n:,} points…")
     with warnings.catch_warnings():
         # "n_jobs overridden by setting random_state" and small-graph notices: expected here.
@@ -276,7 +305,7 @@ def _tsne(vectors, dims, seed, perplexity, graph, progress) -> ProjectionResult:
         )
         perplexity = largest
     metric = "cosine" if vectors.any(axis=1).all() else "euclidean"  # zero vectors have no direction
-    knn = _graph_for(vectors, int(np.ceil(TSNE_NEIGHBOURS_PER_PERPLEXITY * perplexity)), metric, graph, progress)
+    knn = graph_for(vectors, int(np.ceil(TSNE_NEIGHBOURS_PER_PERPLEXITY * perplexity)), metric, graph, progress)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openTSNE warns when it trims perplexity to the neighbours it has
         affinities = affinity.PerplexityBasedNN(
