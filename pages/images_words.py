@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from charts.shared_space import shared_space_figure
 from images.shared_space import (
     DEFAULT_HELD_OUT,
     DIGIT_WORDS,
@@ -15,7 +16,7 @@ from images.shared_space import (
 from ui.display import font_scale, show_chart
 from ui.frame import page_frame, picture_height
 from ui.methods import load_embedder
-from ui.shared_space import accuracy_line, every_pair_section, shared_space, shared_space_figure
+from ui.shared_space import accuracy_line, every_pair_section, shared_space
 
 SCOPES = {"held out": "The held-out images", "all": "All 1,797 images"}
 
