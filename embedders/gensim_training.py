@@ -15,18 +15,38 @@ from common.files import temporary_path
 from common.fingerprints import fingerprint
 from common.progress import Progress
 from embedders.base import CorpusEmbedder
+from embedders.corpus import Corpus
 from settings import cache_dir
 
 
-class _EpochProgress(CallbackAny2Vec):
-    """Reports each finished training epoch to a progress callback."""
+class EpochProgress(CallbackAny2Vec):
+    """Reports each finished gensim training epoch to a progress callback, between ``start`` and ``end``."""
 
-    def __init__(self, title: str, epochs: int, progress: Progress) -> None:
-        self.title, self.epochs, self.progress, self.epoch = title, epochs, progress, 0
+    def __init__(self, title: str, epochs: int, progress: Progress, start: float = 0.0, end: float = 1.0) -> None:
+        self.title, self.epochs, self.progress, self.start, self.end, self.epoch = title, epochs, progress, start, end, 0
 
     def on_epoch_end(self, model) -> None:
         self.epoch += 1
-        self.progress(self.epoch / self.epochs, f"Training {self.title}: epoch {self.epoch} of {self.epochs}")
+        self.progress(self.start + (self.end - self.start) * self.epoch / self.epochs,
+                      f"{self.title}: epoch {self.epoch} of {self.epochs}")
+
+
+def training_sentences(corpus: Corpus, max_words: int | None = None) -> list[list[str]]:
+    """The corpus's documents cut into gensim's 10,000-token sentences (gensim silently ignores what lies
+    past them), stopping after ``max_words`` words."""
+    sentences: list[list[str]] = []
+    words = 0
+    for document in corpus.documents:
+        for start in range(0, len(document), MAX_WORDS_IN_BATCH):
+            piece = document[start : start + MAX_WORDS_IN_BATCH]
+            if max_words is not None and words + len(piece) > max_words:
+                piece = piece[: max_words - words]
+            if piece:
+                sentences.append(piece)
+                words += len(piece)
+            if max_words is not None and words >= max_words:
+                return sentences
+    return sentences
 
 
 class GensimTrainedEmbedder(CorpusEmbedder):
@@ -62,12 +82,9 @@ class GensimTrainedEmbedder(CorpusEmbedder):
             raise ValueError("The corpus has no words to train on.")
         epochs = self.training_parameters["epochs"]
         progress(0.0, f"Training {self.title} on {corpus.name} ({corpus.token_count:,} tokens), {epochs} epochs…")
-        # gensim silently ignores everything past 10,000 tokens of a sentence: cut documents first.
-        limit = MAX_WORDS_IN_BATCH
-        sentences = [doc[start : start + limit] for doc in corpus.documents for start in range(0, len(doc), limit)]
         model = self._model_class()(
-            sentences=sentences,
-            callbacks=[_EpochProgress(self.title, epochs, progress)],
+            sentences=training_sentences(corpus),
+            callbacks=[EpochProgress(f"Training {self.title}", epochs, progress)],
             **self.training_parameters,
         )
         with temporary_path(path) as temporary:  # two servers training at once each rename a whole file

@@ -17,13 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from gensim.models.callbacks import CallbackAny2Vec
 from gensim.models.word2vec import MAX_WORDS_IN_BATCH
 
 from common.files import write_atomically
 from common.fingerprints import fingerprint
 from common.progress import Progress, no_progress
 from embedders.corpus import Corpus, bundled_corpus
+from embedders.gensim_training import EpochProgress, training_sentences
 from settings import cache_dir
 
 #: Neighbours compared before and after.
@@ -47,36 +47,6 @@ def base_parameters() -> dict:
     from embedders.word2vec_skipgram import Word2VecSkipGramEmbedder
 
     return dict(Word2VecSkipGramEmbedder.training_parameters)
-
-
-def sentences_of(corpus: Corpus, max_words: int | None = None) -> list[list[str]]:
-    """The corpus's documents cut into gensim's 10,000-token sentences (it ignores what lies past them),
-    stopping after ``max_words`` words."""
-    sentences: list[list[str]] = []
-    words = 0
-    for document in corpus.documents:
-        for start in range(0, len(document), MAX_WORDS_IN_BATCH):
-            piece = document[start : start + MAX_WORDS_IN_BATCH]
-            if max_words is not None and words + len(piece) > max_words:
-                piece = piece[: max_words - words]
-            if piece:
-                sentences.append(piece)
-                words += len(piece)
-            if max_words is not None and words >= max_words:
-                return sentences
-    return sentences
-
-
-class _EpochProgress(CallbackAny2Vec):
-    """Reports each finished epoch between ``start`` and ``end`` of a progress bar."""
-
-    def __init__(self, title: str, epochs: int, progress: Progress, start: float, end: float) -> None:
-        self.title, self.epochs, self.progress, self.start, self.end, self.epoch = title, epochs, progress, start, end, 0
-
-    def on_epoch_end(self, model) -> None:
-        self.epoch += 1
-        self.progress(self.start + (self.end - self.start) * self.epoch / self.epochs,
-                      f"{self.title}: epoch {self.epoch} of {self.epochs}")
 
 
 def base_path():
@@ -112,8 +82,8 @@ def _train_base(path, progress: Progress):
     corpus = bundled_corpus()
     parameters = base_parameters()
     progress(0.0, f"Training Word2Vec on {corpus.name} ({corpus.token_count:,} words), once per server…")
-    model = Word2Vec(sentences=sentences_of(corpus), **parameters,
-                     callbacks=[_EpochProgress("Training the base Word2Vec", parameters["epochs"], progress, 0, 1)])
+    model = Word2Vec(sentences=training_sentences(corpus), **parameters,
+                     callbacks=[EpochProgress("Training the base Word2Vec", parameters["epochs"], progress, 0, 1)])
     words = np.array(model.wv.index_to_key)
     counts = np.array([model.wv.get_vecattr(word, "count") for word in model.wv.index_to_key], dtype=np.int64)
 
@@ -180,7 +150,7 @@ def continue_training(corpus: Corpus, progress: Progress = no_progress) -> Conti
     base = base_model(lambda fraction, message: progress(0.5 * fraction, message))
     started = time.perf_counter()
     notes = []
-    sentences = sentences_of(corpus, MAX_CORPUS_WORDS)
+    sentences = training_sentences(corpus, MAX_CORPUS_WORDS)
     words_trained = sum(len(sentence) for sentence in sentences)
     if words_trained < corpus.token_count:
         notes.append(f"Your corpus has {corpus.token_count:,} words; training used the first {words_trained:,} "
@@ -189,7 +159,7 @@ def continue_training(corpus: Corpus, progress: Progress = no_progress) -> Conti
     model.build_vocab(sentences, update=True)
     progress(0.5, f"Continuing on {corpus.name} ({words_trained:,} words), {model.epochs} epochs…")
     model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs,
-                callbacks=[_EpochProgress("Continuing on your corpus", model.epochs, progress, 0.5, 0.95)])
+                callbacks=[EpochProgress("Continuing on your corpus", model.epochs, progress, 0.5, 0.95)])
     seconds = time.perf_counter() - started
 
     progress(0.96, "Comparing neighbours before and after…")
