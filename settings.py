@@ -33,6 +33,16 @@ def cache_dir() -> Path:
     return path
 
 
+def cache_is_read_only() -> bool:
+    """Whether this process only reads the cache folder (``EMBEDDING_EXPLORER_CACHE_READ_ONLY=1``).
+
+    Replicas behind a balancer share one folder prepared by ``python -m deploy warm``: they read what is
+    there and compute anything missing in memory only, so that no replica writes a shared file while
+    serving (see ``common.files``).
+    """
+    return os.environ.get("EMBEDDING_EXPLORER_CACHE_READ_ONLY", "") not in ("", "0")
+
+
 # --- Uploaded word-vector files (``inputs.vectorfiles``) ----------------------------
 #: Upper bound on an uploaded vectors file, and on what decompressing one may produce
 #: (a .gz or .zip that unpacks to more is refused while unpacking: no zip bombs).

@@ -82,13 +82,13 @@ def bundled_corpus() -> Corpus:
 
 def _load_bundled_corpus() -> Corpus:
     cached = cache_dir() / "corpus-enwiki-sample.txt"
-    if not cached.exists():
-        _tokenize_wikipedia_sample(cached)
-    documents = tuple(line.split() for line in cached.read_text(encoding="utf-8").splitlines())
+    text = cached.read_text(encoding="utf-8") if cached.exists() else _tokenize_wikipedia_sample(cached)
+    documents = tuple(line.split() for line in text.splitlines())
     return Corpus("Wikipedia sample (bundled with gensim)", documents, "enwiki-sample-v1")
 
 
-def _tokenize_wikipedia_sample(target: Path) -> None:
+def _tokenize_wikipedia_sample(target: Path) -> str:
+    """The sample's articles as lines of tokens, also written to ``target`` for later processes."""
     from gensim.corpora.wikicorpus import WikiCorpus
     from gensim.test.utils import datapath
 
@@ -96,5 +96,6 @@ def _tokenize_wikipedia_sample(target: Path) -> None:
     # because forking a busy web server for three seconds of work is not worth it.
     wiki = WikiCorpus(datapath(BUNDLED_WIKIPEDIA_FILE), dictionary={}, processes=1)
     lines = [" ".join(tokens) for tokens in wiki.get_texts()]
-    text = "\n".join(lines).encode("utf-8")
-    write_atomically(target, lambda file: file.write(text))  # a crash never leaves half a corpus
+    text = "\n".join(lines)
+    write_atomically(target, lambda file: file.write(text.encode("utf-8")))  # a crash never leaves half a corpus
+    return text
