@@ -16,7 +16,9 @@ import numpy as np
 
 from common.files import write_atomically
 from common.fingerprints import fingerprint
+from common.progress import Progress, no_progress
 from embedders.base import Embedder, EmbeddingResult
+from inputs.wordlists import WordList, looks_like_sentences
 from settings import cache_dir
 
 _TEXT_FIELDS = ("words", "missing", "generated", "unknown_words", "cut")
@@ -28,9 +30,7 @@ def stored_embedding(embedder: Embedder, preset: str, items: tuple[str, ...], as
                      compute: Callable[[], EmbeddingResult]) -> EmbeddingResult:
     """The stored embedding of a bundled preset's ``items``, or ``compute()``, stored for next time when
     worth it (see the module's docstring)."""
-    import embedders
-
-    if not embedders.is_shared(embedder) or embedder.uses_corpus or len(items) < STORE_FROM:
+    if not worth_storing(embedder, items):
         return compute()
     method = embedder.name
     digest = fingerprint(list(items))[:16]
@@ -48,3 +48,27 @@ def stored_embedding(embedder: Embedder, preset: str, items: tuple[str, ...], as
         file, allow_pickle=False, vectors=result.vectors, sentences=result.sentences,
         **{name: np.array(getattr(result, name), dtype=str) for name in _TEXT_FIELDS}))
     return result
+
+
+def worth_storing(embedder: Embedder, items: tuple[str, ...]) -> bool:
+    """Whether ``stored_embedding`` keeps this embedding on disk (see the module's docstring)."""
+    import embedders
+
+    return embedders.is_shared(embedder) and not embedder.uses_corpus and len(items) >= STORE_FROM
+
+
+def embeddable_items(embedder: Embedder, items) -> tuple[tuple[str, ...], bool]:
+    """The items of a list that ``embedder`` embeds (its first ``max_items`` when it has a limit) and
+    whether it embeds them as sentences (most have several words)."""
+    items = tuple(items)
+    if embedder.max_items is not None:
+        items = items[: embedder.max_items]
+    return items, looks_like_sentences(items)
+
+
+def preset_embedding(embedder: Embedder, word_list: WordList, progress: Progress = no_progress) -> EmbeddingResult:
+    """A bundled preset's embedding as the pages compute it, stored when worth it (``python -m deploy warm``
+    prepares them all)."""
+    items, as_sentences = embeddable_items(embedder, word_list.items)
+    embed = embedder.embed_sentences if as_sentences else embedder.embed
+    return stored_embedding(embedder, word_list.preset or "", items, as_sentences, lambda: embed(list(items), progress))

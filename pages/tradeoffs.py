@@ -13,7 +13,7 @@ import streamlit as st
 import embedders
 from charts.tradeoffs import quality_against_size, recall_against_time, with_readable_labels
 from retrieval import IndexSettings, shared_index
-from settings import cache_dir
+from settings import cache_dir, cache_is_read_only
 from tradeoffs import compression_table, store
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES, short_name
 from tradeoffs.distillation import COMPRESSED, measure_distillation
@@ -63,13 +63,18 @@ key = keys[selection]
 
 
 def stored(kind: str, fingerprint: str, is_shared: bool = True) -> Found:
+    """A measurement from the cache folder (for shared vectors), else from this session."""
     if is_shared:
-        return store.load(folder, kind, fingerprint)
+        found = store.load(folder, kind, fingerprint)
+        if found.stored is not None or not cache_is_read_only():
+            return found
     return Found(st.session_state.get(PRIVATE_KEY, {}).get((kind, fingerprint)))
 
 
 def keep(kind: str, fingerprint: str, measurement: Stored, is_shared: bool = True) -> None:
-    if is_shared:
+    """Keep a measurement: for shared vectors in the cache folder, unless this replica only reads it;
+    otherwise in this session only."""
+    if is_shared and not cache_is_read_only():
         store.save(folder, kind, fingerprint, measurement)
         return
     private = st.session_state.setdefault(PRIVATE_KEY, {})
@@ -109,6 +114,9 @@ with frame.notes:
         st.info(found[picture].note)
     if not shared:
         st.caption("Your own vectors: their measurements stay in this session and are never written to disk.")
+    elif cache_is_read_only():
+        st.caption("This server shares a prepared cache folder and only reads it: what you measure here stays "
+                   "in your session.")
 
 
 def measure_compression(report) -> Stored:
@@ -226,7 +234,7 @@ if st.button(f"{'Train and measure the student again' if distilled else 'Train a
         report, remove = progress_bar()
         measured_student = store.measure(lambda: measure_distillation(teacher, progress=report))
         remove()
-        store.save(folder, DISTILLATION, store.distillation_key(TEACHER), measured_student)
+        keep(DISTILLATION, store.distillation_key(TEACHER), measured_student)
         st.rerun()  # the student joins the picture above
 if distilled is not None:
     result = distilled.value
@@ -285,7 +293,7 @@ if st.button(label, key="tradeoffs_methods_measure",
             report((number + fraction) / len(chosen), message)
 
         measurement = store.measure(functools.partial(measure_method, bundled, step))
-        store.save(folder, METHOD, store.method_key(name), measurement)
+        keep(METHOD, store.method_key(name), measurement)
         saved += 1
     remove()
     if saved:

@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from embedders import Embedder, EmbeddingResult
-from embedders.stored import stored_embedding
-from inputs.wordlists import WordList, looks_like_sentences
+from embedders.stored import embeddable_items, preset_embedding
+from inputs.wordlists import WordList
 from ui.display import progress_bar, show_items
 from ui.methods import embedder_for, load_embedder
 from ui.session_cache import remembered
@@ -66,19 +66,16 @@ def _embed_list(name: str, word_list: WordList, notes) -> EmbeddingResult:
     """
     corpus = current_corpus()
     embedder = embedder_for(name)
-    items = tuple(word_list.items)
-    if embedder.max_items is not None and len(items) > embedder.max_items:
-        notes.warning(f"{embedder.limit_note} {embedder.title} uses the first {embedder.max_items:,} of the "
-                      f"{len(items):,} items; other methods use them all.")
-        items = items[: embedder.max_items]
-    as_sentences = looks_like_sentences(items)
-    embed = embedder.embed_sentences if as_sentences else embedder.embed
+    items, as_sentences = embeddable_items(embedder, word_list.items)
+    if len(items) < len(word_list.items):
+        notes.warning(f"{embedder.limit_note} {embedder.title} uses the first {len(items):,} of the "
+                      f"{len(word_list.items):,} items; other methods use them all.")
     report, remove = progress_bar()
 
     def compute() -> EmbeddingResult:
         if word_list.preset:
-            return stored_embedding(embedder, word_list.preset, items, as_sentences, lambda: embed(list(items), report))
-        return embed(list(items), report)
+            return preset_embedding(embedder, word_list, report)
+        return (embedder.embed_sentences if as_sentences else embedder.embed)(list(items), report)
 
     with st.spinner(f"Embedding {len(items):,} {'sentences' if as_sentences else 'items'}…"):
         result = remembered("embedding", (name, corpus.fingerprint if corpus else None, items, as_sentences), compute)
