@@ -38,7 +38,7 @@ from deploy.replicas import (  # noqa: E402
     wait_until_healthy,
 )
 from deploy.warm import warm_record  # noqa: E402
-from tests.e2e.app_server import free_port  # noqa: E402
+from tests.e2e.app_server import free_port, free_ports  # noqa: E402
 
 HELLO_APP = """
 import plotly.express as px
@@ -109,7 +109,7 @@ def capacity(replicas: int, loads: list[int], ramp_over: float, cache: Path) -> 
     """Every load against ``replicas`` replicas behind HAProxy, on one deployment started for them."""
     figures = []
     logs = Path(tempfile.mkdtemp(prefix=f"capacity-{replicas}-"))
-    with running_replicas(replicas, free_port(), cache, logs) as deployment:
+    with running_replicas(replicas, free_ports(replicas + 1), cache, logs) as deployment:
         for url in deployment.replica_urls:  # each replica's first session and first UMAP, not measured
             asyncio.run(visit(url))
         settled = settle([process.pid for process in deployment.processes[:-1]])

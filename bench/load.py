@@ -73,17 +73,19 @@ class ProtocolSession:
         self.timeout = timeout
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
+        #: The cookies the page set (a balancer's sticky cookie names the replica), sent with the stream.
+        self.cookies = ""
         self.socket = None
 
     async def open(self) -> None:
         """Fetch the page as a browser does first (a balancer's sticky cookie comes with it), then open the stream."""
-        cookies = await asyncio.to_thread(self._page_cookies)
+        self.cookies = await asyncio.to_thread(self._page_cookies)
         parts = urllib.parse.urlsplit(self.url)
         stream = urllib.parse.urlunsplit(("wss" if parts.scheme == "https" else "ws", parts.netloc,
                                           parts.path + "/_stcore/stream", "", ""))
         headers = {"Origin": f"{parts.scheme}://{parts.netloc}"}
-        if cookies:
-            headers["Cookie"] = cookies
+        if self.cookies:
+            headers["Cookie"] = self.cookies
         self.socket = await websockets.connect(stream, subprotocols=["streamlit"], additional_headers=headers,
                                                max_size=MAX_MESSAGE_BYTES, open_timeout=self.timeout)
 

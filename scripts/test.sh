@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run every test on a fresh machine: the test requirements, Debian's Chromium for the
-# browser tests (Playwright cannot download browsers here), then ruff, mypy and pytest.
+# browser tests (Playwright cannot download browsers here) and HAProxy, then ruff, mypy and pytest.
 #
 #   bash scripts/test.sh            everything (what CI runs)
 #   bash scripts/test.sh --fast     the fast tier: ruff and the tests that train nothing, load no model
@@ -18,12 +18,18 @@ fi
 
 python3 -m pip install --quiet -r requirements-test.txt
 
-if ! $fast && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "Installing Debian's chromium for the browser tests…"
+# The full run needs Debian's Chromium (browser tests) and HAProxy (the replicas behind a balancer).
+missing=()
+if ! $fast; then
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+  command -v haproxy > /dev/null || missing+=(haproxy)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian's ${missing[*]} for the browser and replica tests…"
   sudo_prefix=""
   if [ "$(id -u)" -ne 0 ]; then sudo_prefix="sudo"; fi
   $sudo_prefix apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_prefix apt-get install -y -qq chromium
+  DEBIAN_FRONTEND=noninteractive $sudo_prefix apt-get install -y -qq "${missing[@]}"
 fi
 
 # Lint first: it takes a second, and a red lint fails CI like a red test.
