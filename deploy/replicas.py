@@ -39,8 +39,10 @@ def haproxy_config(backends: list[Backend], bind: str) -> str:
     """HAProxy's configuration for ``backends`` behind one address (``bind``, e.g. ``127.0.0.1:8500``).
 
     leastconn, because a session is one long websocket: a new browser goes to the replica holding the
-    fewest; a cookie keeps it there (the page, its websocket and its uploads); replicas are checked on
-    Streamlit's ``/_stcore/health`` every 2 s and taken out after two failures.
+    fewest; a cookie keeps it there (the page, its websocket and its uploads). Replicas are checked on
+    Streamlit's ``/_stcore/health`` every 5 s and taken out after three failures; a check may take 20 s,
+    because a replica busy drawing thirty first charts answers late (with 2 s, measured, HAProxy took
+    its only replica out under load and turned sessions away with 503), while a stopped one refuses at once.
     """
     servers = "\n".join(
         f"    server {backend.name} {backend.host}:{backend.port} check cookie {backend.name}" for backend in backends)
@@ -57,6 +59,7 @@ defaults
     timeout server 10m
     # An open tab keeps its websocket open for the whole lesson.
     timeout tunnel 8h
+    timeout check 20s
 
 frontend class
     bind {bind}
@@ -68,7 +71,7 @@ backend replicas
     option httpchk GET /_stcore/health
     http-check expect string ok
     # A replica whose name does not resolve yet (Compose starting) waits in maintenance instead of failing the start.
-    default-server inter 2s fall 2 rise 1 init-addr libc,none
+    default-server inter 5s fall 3 rise 1 init-addr libc,none
 {servers}
 """
 
