@@ -18,3 +18,8 @@ def fraction_done(done: float, total: float) -> float:
     if total <= 0:
         return 1.0
     return min(1.0, max(0.0, done / total))
+
+
+def part_of(progress: Progress, start: float, end: float) -> Progress:
+    """``progress`` for one part of a longer job: its fractions 0 to 1 reported as ``start`` to ``end``."""
+    return lambda fraction, message: progress(start + (end - start) * fraction, message)

@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from common.files import write_atomically
-from common.progress import Progress, no_progress
+from common.progress import Progress, no_progress, part_of
 from settings import cache_dir
 
 WARM_RECORD = "warm.json"
@@ -53,7 +53,7 @@ def _trained_methods(progress: Progress) -> str:
 
     trained = [embedder for embedder in map(embedders.get, embedders.available()) if embedder.trains_on_first_use]
     for number, embedder in enumerate(trained):
-        embedder.load(lambda fraction, message, number=number: progress((number + fraction) / len(trained), message))
+        embedder.load(part_of(progress, number / len(trained), (number + 1) / len(trained)))
     return ", ".join(embedder.title for embedder in trained)
 
 
@@ -66,9 +66,7 @@ def _preset_embeddings(progress: Progress) -> str:
               for embedder in map(embedders.get, embedders.available())
               if worth_storing(embedder, embeddable_items(embedder, preset.items)[0])]
     for number, (preset, embedder) in enumerate(stored):
-        def report(fraction: float, message: str, number: int = number) -> None:
-            progress((number + fraction) / len(stored), message)
-
+        report = part_of(progress, number / len(stored), (number + 1) / len(stored))
         embedder.load(report)
         preset_embedding(embedder, preset, report)
     return ", ".join(f"{preset.preset} by {embedder.title}" for preset, embedder in stored)
@@ -111,7 +109,7 @@ def warm_cache(progress: Progress = no_progress, say: Callable[[str], None] = pr
     done = []
     for number, (name, step) in enumerate(steps):
         started = time.perf_counter()
-        detail = step(lambda fraction, message, number=number: progress((number + fraction) / len(steps), message))
+        detail = step(part_of(progress, number / len(steps), (number + 1) / len(steps)))
         done.append(WarmStep(name, round(time.perf_counter() - started, 1), detail))
         say(f"{name}: {detail} ({done[-1].seconds:.1f} s)")
     record = {"steps": [asdict(step) for step in done], "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

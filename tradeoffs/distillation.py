@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from common.progress import Progress, no_progress
+from common.progress import Progress, no_progress, part_of
 from common.vectors import exact_neighbours, unit_rows
 from embedders.base import keyed_vectors_from
 from retrieval import recall_at_k, without_query
@@ -224,11 +224,8 @@ def distil(texts: Sequence[str], labels: Sequence[str], teacher_vectors: np.ndar
     truth = neighbours(teacher_held)
     words = list(words)
 
-    def part(start: float, end: float) -> Progress:
-        return lambda fraction, message: progress(start + (end - start) * fraction, message)
-
     started = time.perf_counter()
-    student = train_student(train_texts, teacher_vectors[train], settings, part(0.0, 0.7))
+    student = train_student(train_texts, teacher_vectors[train], settings, part_of(progress, 0.0, 0.7))
     train_seconds = time.perf_counter() - started
 
     progress(0.7, f"Timing MiniLM on {min(settings.timed_texts, len(held_texts))} held-out passages…")

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from common.progress import Progress, no_progress
+from common.progress import Progress, no_progress, part_of
 from embedders import Embedder
 from embedders.base import keyed_vectors_from
 from tradeoffs.scores import (
@@ -148,15 +148,12 @@ def measure_method(embedder: Embedder, progress: Progress = no_progress) -> tupl
     from embedders.stored import stored_embedding
     from inputs import wordlists
 
-    def part(start: float, end: float) -> Progress:
-        return lambda fraction, message: progress(start + (end - start) * fraction, message)
-
-    cost = measure_cost(embedder, part(0.0, 0.5))
+    cost = measure_cost(embedder, part_of(progress, 0.0, 0.5))
     passages = wordlists.load_preset(wordlists.PASSAGES_PRESET, lowercase=True)
     progress(0.5, f"{embedder.title}: embedding {len(passages):,} passages…")
     vectors = stored_embedding(embedder, wordlists.PASSAGES_PRESET, tuple(passages.items), True,
-                               lambda: embedder.embed_sentences(passages.items, part(0.5, 0.7))).vectors
-    return cost, measure_quality(embedder, vectors, passages.groups, part(0.7, 1.0))
+                               lambda: embedder.embed_sentences(passages.items, part_of(progress, 0.5, 0.7))).vectors
+    return cost, measure_quality(embedder, vectors, passages.groups, part_of(progress, 0.7, 1.0))
 
 
 def spearman(quality: MethodQuality, test_set: str) -> float:
