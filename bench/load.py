@@ -28,6 +28,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import psutil
@@ -35,6 +36,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
 
 MAX_SESSIONS = 500
 MAX_RAMP_SECONDS = 600
@@ -75,7 +78,7 @@ class ProtocolSession:
         self.widgets: dict[str, Widget] = {}
         #: The cookies the page set (a balancer's sticky cookie names the replica), sent with the stream.
         self.cookies = ""
-        self.socket = None
+        self.socket: ClientConnection | None = None
 
     async def open(self) -> None:
         """Fetch the page as a browser does first (a balancer's sticky cookie comes with it), then open the stream."""
@@ -86,7 +89,7 @@ class ProtocolSession:
         headers = {"Origin": f"{parts.scheme}://{parts.netloc}"}
         if self.cookies:
             headers["Cookie"] = self.cookies
-        self.socket = await websockets.connect(stream, subprotocols=["streamlit"], additional_headers=headers,
+        self.socket = await websockets.connect(stream, subprotocols=[Subprotocol("streamlit")], additional_headers=headers,
                                                max_size=MAX_MESSAGE_BYTES, open_timeout=self.timeout)
 
     def _page_cookies(self) -> str:
@@ -94,8 +97,10 @@ class ProtocolSession:
             response.read()
             return "; ".join(value.split(";")[0] for value in response.headers.get_all("Set-Cookie") or [])
 
-    async def run(self, widget_states: list[WidgetState] = ()) -> Run:
+    async def run(self, widget_states: Sequence[WidgetState] = ()) -> Run:
         """Ask for a run (with these widget values) and read until the script has finished."""
+        if self.socket is None:
+            raise RuntimeError("open() the session first")
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query
@@ -120,13 +125,14 @@ class ProtocolSession:
                         self.query = forward.page_info_changed.query_string
                     elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                         element = forward.delta.new_element
-                        name = element.WhichOneof("type")
+                        name = element.WhichOneof("type") or ""
                         picture = picture or name in PICTURE_ELEMENTS
                         if name == "exception" and not element.exception.is_warning and error is None:
                             error = f"{element.exception.type}: {element.exception.message}"[:300]
                         if name == "plotly_chart":
                             titles.append(chart_title(element.plotly_chart.spec))
-                        self._remember_widget(name, getattr(element, name))
+                        if name:
+                            self._remember_widget(name, getattr(element, name))
                     elif kind == "script_finished" and forward.script_finished in (
                             ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
                         break  # FINISHED_EARLY_FOR_RERUN (a switch_page, st.rerun) is followed by another run

@@ -102,7 +102,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = STA
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{' '.join(map(str, process.args))} exited with code {process.returncode}")
+            raise RuntimeError(f"The server for {url} exited with code {process.returncode} (see its log)")
         with contextlib.suppress(OSError):
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
                 return
