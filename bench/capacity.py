@@ -46,6 +46,8 @@ import streamlit as st
 
 st.plotly_chart(px.scatter(x=[1, 2, 3], y=[1, 3, 2], title="hello"))
 """
+#: What caps numpy's, FAISS's and PyTorch's thread pools (``--threads``).
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 #: Loads of this many sessions or more start over ``--ramp-over`` seconds; smaller ones all at once.
 RAMPED_FROM = 100
 
@@ -105,23 +107,45 @@ def replica_start(cache: Path, repeats: int) -> dict:
             "streamlit_run_app_over_hello": round(medians["streamlit_run_app"] / medians["hello_app"], 2)}
 
 
-def capacity(replicas: int, loads: list[int], ramp_over: float, cache: Path) -> list[dict]:
-    """Every load against ``replicas`` replicas behind HAProxy, on one deployment started for them."""
+def cpu_seconds(pids: list[int]) -> dict[str, float]:
+    """CPU seconds used so far by these servers' own processes, and apart by their children (UMAP workers)."""
+    own = children = 0.0
+    for pid in pids:
+        process = psutil.Process(pid)
+        times = process.cpu_times()
+        own += times.user + times.system
+        for child in process.children(recursive=True):
+            child_times = child.cpu_times()
+            children += child_times.user + child_times.system
+    return {"servers": own, "umap_workers": children}
+
+
+def capacity(replicas: int, loads: list[int], ramp_over: float, cache: Path, threads: int | None) -> list[dict]:
+    """Every load against ``replicas`` replicas behind HAProxy, on one deployment started for them.
+    ``threads`` caps the replicas' BLAS and OpenMP threads (None: the libraries' defaults)."""
     figures = []
     logs = Path(tempfile.mkdtemp(prefix=f"capacity-{replicas}-"))
-    with running_replicas(replicas, free_ports(replicas + 1), cache, logs) as deployment:
+    extra_env = {name: str(threads) for name in BLAS_THREAD_VARIABLES} if threads else None
+    with running_replicas(replicas, free_ports(replicas + 1), cache, logs, extra_env=extra_env) as deployment:
         for url in deployment.replica_urls:  # each replica's first session and first UMAP, not measured
             asyncio.run(visit(url))
-        settled = settle([process.pid for process in deployment.processes[:-1]])
+        servers = [process.pid for process in deployment.processes[:-1]]
+        settled = settle(servers)
         for sessions in loads:
             ramp = ramp_over if sessions >= RAMPED_FROM else 0.0
             print(f"  {replicas} replica(s), {sessions} sessions over {ramp:g} s…", flush=True)
+            cpu_before = cpu_seconds(servers)
             result = asyncio.run(load(deployment.url, sessions, ramp=ramp, watch_ports=deployment.replica_ports))
-            result.update(replicas=replicas, settled_before_s=settled, tracebacks_in_logs=tracebacks_in_logs(logs))
+            cpu = {name: round(used - cpu_before[name], 1) for name, used in cpu_seconds(servers).items()}
+            # Cores busy on average while the load ran: at most 1 per server process under the GIL.
+            cores = {name: round(used / result["wall_s"], 2) for name, used in cpu.items()}
+            result.update(replicas=replicas, blas_threads=threads or "default", settled_before_s=settled,
+                          cpu_s=cpu, cores_busy=cores, tracebacks_in_logs=tracebacks_in_logs(logs))
             figures.append(result)
             print(f"    p50 {result['p50_s']} s, p95 {result['p95_s']} s, UMAP p95 {result['switch_times']['p95_s']} s,"
-                  f" errors {result['errors']}, {result['memory_per_session_mb']} MB per session", flush=True)
-            settled = settle([process.pid for process in deployment.processes[:-1]])
+                  f" errors {result['errors']}, {result['memory_per_session_mb']} MB per session, cores busy {cores}",
+                  flush=True)
+            settled = settle(servers)
     return figures
 
 
@@ -132,6 +156,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--ramp-over", type=float, default=60.0, help=f"seconds over which loads of {RAMPED_FROM} "
                                                                        "sessions or more start")
     parser.add_argument("--start-repeats", type=int, default=3, help="rounds of the start-to-first-chart comparison")
+    parser.add_argument("--threads", type=int, help="cap the replicas' BLAS/OpenMP threads (default: libraries' own)")
+    parser.add_argument("--start-comparison", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time a replica's start to first chart against a hello app's")
     parser.add_argument("--cache", type=Path, help="the warmed cache folder")
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "capacity.json")
     args = parser.parse_args(argv)
@@ -144,15 +171,16 @@ def main(argv: list[str] | None = None) -> dict:
         parser.error(f"{cache} is not warmed: run `python -m deploy warm` first")
     loads = [int(count) for count in args.sessions.split(",")]
     figures: dict = {"cores": os.cpu_count(), "cache": str(cache), "loads": []}
-    print("A replica's start to its first chart, next to a hello app's…", flush=True)
-    figures["start"] = replica_start(cache, args.start_repeats)
-    print(f"  medians {figures['start']['median_first_chart_s']}", flush=True)
+    if args.start_comparison:
+        print("A replica's start to its first chart, next to a hello app's…", flush=True)
+        figures["start"] = replica_start(cache, args.start_repeats)
+        print(f"  medians {figures['start']['median_first_chart_s']}", flush=True)
     for replicas in [int(count) for count in args.replicas.split(",")]:
-        figures["loads"].extend(capacity(replicas, loads, args.ramp_over, cache))
+        figures["loads"].extend(capacity(replicas, loads, args.ramp_over, cache, args.threads))
     args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    print(json.dumps({"start": figures["start"]["median_first_chart_s"],
+    print(json.dumps({"start": figures.get("start", {}).get("median_first_chart_s"),
                       "loads": [{key: run[key] for key in ("replicas", "sessions", "errors", "p50_s", "p95_s",
-                                                            "memory_per_session_mb", "tracebacks_in_logs")}
+                                                            "memory_per_session_mb", "cores_busy", "tracebacks_in_logs")}
                                 for run in figures["loads"]]}, indent=2))
     return figures
 

@@ -9,8 +9,8 @@ control does. A run counts from the request until the script has finished and a 
 chart, image or token view) has arrived; an exception element, a run that never finishes (``--timeout``)
 or a refused connection is an error. Sessions start evenly over ``--ramp`` seconds and stay open until
 the last one is done, so the servers' memory is read with all of them open. One JSON object is printed:
-``sessions``, ``errors``, ``p50_s``/``p95_s``/``max_s`` (opening the link), the same for the switch, and
-the memory of the Streamlit servers listening on ``--watch-ports`` (default: the URL's port), each with
+``sessions``, ``errors``, ``p50_s``/``p95_s``/``max_s`` (opening the link), the same for the switch, this
+client's own CPU seconds, and the memory of the Streamlit servers listening on ``--watch-ports`` (default: the URL's port), each with
 its children (the UMAP worker), before and after the sessions.
 
 Bounded: at most MAX_SESSIONS sessions and MAX_RAMP_SECONDS of ramp, and it only ever connects to the
@@ -231,11 +231,11 @@ async def load(url: str, sessions: int, page: str = "explore", ramp: float = 0.0
     for _ in range(warm_up):  # one after the other, not measured: models loaded, caches filled
         await visit(url, page, switch, timeout)
     memory_before = server_memory_mb(ports)
-    started = time.perf_counter()
+    started, client_started = time.perf_counter(), time.process_time()
     delays = [ramp * index / sessions for index in range(sessions)]
     results = await asyncio.gather(*(one_session(url, page, switch, timeout, delay)
                                      for delay in delays))
-    wall = time.perf_counter() - started
+    wall, client_cpu = time.perf_counter() - started, time.process_time() - client_started
     memory_after = server_memory_mb(ports)  # every session still open
     for _, session in results:
         await session.close()
@@ -249,6 +249,8 @@ async def load(url: str, sessions: int, page: str = "explore", ramp: float = 0.0
         **summary([run.seconds for run in opens if run.error is None]),
         "switch_times": summary([run.seconds for run in switches if run.error is None]),
         "wall_s": round(wall, 2),
+        # This client shares the machine with the servers: what it used is what they could not.
+        "client_cpu_s": round(client_cpu, 2),
         "server_memory_mb_before": memory_before, "server_memory_mb_after": memory_after,
         "memory_per_session_mb": round(grown / sessions, 2) if memory_before else None,
     }

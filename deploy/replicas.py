@@ -133,8 +133,10 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 @contextlib.contextmanager
-def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str = "127.0.0.1") -> Iterator[Deployment]:
+def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str = "127.0.0.1",
+                     extra_env: dict[str, str] | None = None) -> Iterator[Deployment]:
     """Start ``count`` replicas on the ports after ``port`` and HAProxy on ``port``; stop them all at the end.
+    ``extra_env`` is added to each replica's environment (e.g. BLAS thread counts).
 
     Each replica logs to ``logs/replica-N.log``, HAProxy to ``logs/haproxy.log``; its configuration is
     ``logs/haproxy.cfg``. Replicas start one after the other (each warms itself before it reports healthy),
@@ -153,7 +155,7 @@ def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str =
             with open(logs / f"replica-{number}.log", "w") as log:
                 process = subprocess.Popen(
                     [sys.executable, str(REPLICA_SCRIPT), "--port", str(backend.port), "--address", host],
-                    cwd=REPO, env=replica_env(cache), stdout=log, stderr=subprocess.STDOUT)
+                    cwd=REPO, env={**replica_env(cache), **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT)
             processes.append(process)
             wait_until_healthy(f"http://{host}:{backend.port}", process)
         with open(logs / "haproxy.log", "w") as log:
