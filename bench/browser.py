@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import statistics
@@ -38,6 +37,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.load import tree_rss_mb  # noqa: E402
 from tests.e2e.app_server import CHROMIUM, CHROMIUM_ARGS, STEP_TIMEOUT_MS, Server, running_server  # noqa: E402
 
 HELLO_APP = """
@@ -61,15 +61,6 @@ CHART_READY = """([title, points]) => {
 def server_env(cache: Path) -> dict:
     return {**os.environ, "EMBEDDING_EXPLORER_CACHE": str(cache), "NUMBA_CACHE_DIR": str(cache / "numba"),
             "HF_HUB_OFFLINE": "1"}
-
-
-def tree_rss_mb(process: psutil.Process) -> float:
-    """Resident memory of a process and all its descendants (the UMAP worker), in MB."""
-    total = 0
-    for member in [process, *process.children(recursive=True)]:
-        with contextlib.suppress(psutil.NoSuchProcess):  # a child may exit while we count
-            total += member.memory_info().rss
-    return total / 2**20
 
 
 @contextmanager

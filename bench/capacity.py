@@ -29,6 +29,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.browser import HELLO_APP  # noqa: E402
 from bench.load import load, visit  # noqa: E402
 from deploy.replicas import (  # noqa: E402
     REPLICA_SCRIPT,
@@ -40,12 +41,6 @@ from deploy.replicas import (  # noqa: E402
 from deploy.warm import warm_record  # noqa: E402
 from tests.e2e.app_server import free_port, free_ports  # noqa: E402
 
-HELLO_APP = """
-import plotly.express as px
-import streamlit as st
-
-st.plotly_chart(px.scatter(x=[1, 2, 3], y=[1, 3, 2], title="hello"))
-"""
 #: What caps numpy's, FAISS's and PyTorch's thread pools (``--threads``).
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 #: Loads of this many sessions or more start over ``--ramp-over`` seconds; smaller ones all at once.

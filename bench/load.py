@@ -179,13 +179,17 @@ def server_memory_mb(ports: list[int]) -> dict[int, float]:
     memory = {}
     for port, pid in listening.items():
         with contextlib.suppress(psutil.Error):
-            process = psutil.Process(pid)
-            total = 0
-            for member in [process, *process.children(recursive=True)]:
-                with contextlib.suppress(psutil.NoSuchProcess):  # a child may exit while we count
-                    total += member.memory_info().rss
-            memory[port] = round(total / 2**20, 1)
+            memory[port] = round(tree_rss_mb(psutil.Process(pid)), 1)
     return memory
+
+
+def tree_rss_mb(process: psutil.Process) -> float:
+    """Resident memory of a process and all its descendants (the UMAP worker), in MB."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):  # a child may exit while we count
+            total += member.memory_info().rss
+    return total / 2**20
 
 
 def summary(seconds: list[float]) -> dict:
