@@ -1,6 +1,5 @@
 """bench/load.py against real servers: the app (3 sessions, Explore then UMAP) and a page that fails."""
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -8,7 +7,7 @@ import sys
 import pytest
 
 from bench.load import MAX_SESSIONS, ProtocolSession, load
-from tests.e2e.app_server import REPO, running_server
+from tests.e2e.app_server import REPO, run_async, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +48,7 @@ def test_a_session_sees_the_umap_chart_the_switch_asked_for(app_server):
         await session.close()
         return opened, switched, missing
 
-    opened, switched, missing = asyncio.run(session_titles())
+    opened, switched, missing = run_async(session_titles())
     assert opened.error is None and "PCA" in opened.chart_titles[0]
     assert switched.error is None and "UMAP" in switched.chart_titles[0]
     assert "no control 'Projection' with the option 'No such method'" in missing.error
@@ -58,13 +57,13 @@ def test_a_session_sees_the_umap_chart_the_switch_asked_for(app_server):
 def test_an_exception_on_the_page_is_an_error(tmp_path):
     (tmp_path / "failing.py").write_text(FAILING_APP, encoding="utf-8")
     with running_server("failing.py", cwd=tmp_path) as server:
-        figures = asyncio.run(load(server.url, 2, switch="none", timeout=60))
+        figures = run_async(load(server.url, 2, switch="none", timeout=60))
     assert figures["errors"] == 2
     assert figures["error_messages"] == ["ValueError: the page broke"]
 
 
 def test_the_load_is_bounded():
     with pytest.raises(ValueError, match="between 1 and"):
-        asyncio.run(load("http://127.0.0.1:9", MAX_SESSIONS + 1))
+        run_async(load("http://127.0.0.1:9", MAX_SESSIONS + 1))
     with pytest.raises(ValueError, match="ramp"):
-        asyncio.run(load("http://127.0.0.1:9", 1, ramp=10_000))
+        run_async(load("http://127.0.0.1:9", 1, ramp=10_000))

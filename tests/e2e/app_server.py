@@ -5,6 +5,8 @@ Used by the browser tests and by ``scripts/take_screenshots.py``.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import os
 import socket
@@ -33,6 +35,13 @@ IDLE_APP = "[data-testid='stApp'][data-test-script-state='notRunning']"
 #: How long a browser step may take: on a fresh machine a page may first train Word2Vec and
 #: FastText and load MiniLM (75 s measured on an idle 2-core machine, more while UMAP compiles).
 STEP_TIMEOUT_MS = 300_000
+
+
+def run_async(coroutine):
+    """``asyncio.run(coroutine)`` in a thread of its own: a test process whose browser tests started
+    Playwright's sync API already has an event loop running in its main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

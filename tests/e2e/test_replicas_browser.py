@@ -2,7 +2,10 @@
 upload and never another's, sessions spread over both, and no replica writes to the shared folder."""
 
 import asyncio
+import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -10,7 +13,7 @@ from bench.load import ProtocolSession
 from deploy.replicas import STICKY_COOKIE, running_replicas, tracebacks_in_logs
 from deploy.warm import warm_cache
 from settings import cache_dir
-from tests.e2e.app_server import STEP_TIMEOUT_MS, chart_text, free_ports, upload, wait_until_idle
+from tests.e2e.app_server import REPO, STEP_TIMEOUT_MS, chart_text, free_ports, run_async, upload, wait_until_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,7 +58,7 @@ def test_sessions_spread_over_both_replicas_and_every_page_opens(deployment):
             await session.close()
         return runs, [session.cookies for session in sessions]
 
-    runs, cookies = asyncio.run(open_pages())
+    runs, cookies = run_async(open_pages())
     assert [run.error for run in runs] == [None] * 4
     assert {f"{STICKY_COOKIE}=replica1", f"{STICKY_COOKIE}=replica2"} == set(cookies)
 
@@ -85,6 +88,20 @@ def test_each_browser_sees_its_own_upload_on_its_own_replica(browser, deployment
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_capacity_bench_runs_on_the_warmed_folder(warmed_folder, tmp_path):
+    """bench/capacity.py end to end, tiny: one replica, two sessions, one round of the start comparison."""
+    folder, _ = warmed_folder
+    figures = tmp_path / "capacity.json"
+    command = [sys.executable, "bench/capacity.py", "--sessions", "2", "--replicas", "1", "--start-repeats", "1",
+               "--cache", str(folder), "--json", str(figures)]
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True, timeout=600)
+    result = json.loads(figures.read_text(encoding="utf-8"))
+    (run,) = result["loads"]
+    assert run["replicas"] == 1 and run["sessions"] == 2 and run["errors"] == 0 and run["tracebacks_in_logs"] == 0
+    assert run["p50_s"] > 0 and run["cores_busy"]["servers"] > 0
+    assert set(result["start"]["median_first_chart_s"]) == {"replica", "streamlit_run_app", "hello_app"}
 
 
 def test_no_replica_wrote_to_the_shared_folder_or_logged_a_traceback(warmed_folder, deployment):

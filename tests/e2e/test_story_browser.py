@@ -1,11 +1,13 @@
 """The Story page in a real browser, as a teacher walks a class through it with the Next button."""
 
+import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from story import STEPS
-from tests.e2e.app_server import chart_text, chart_title, chart_words, wait_until_idle
+from tests.e2e.app_server import STEP_TIMEOUT_MS, chart_text, chart_title, chart_words, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,12 +49,14 @@ def test_explore_this_yourself_opens_the_full_page_in_the_steps_state(page):
     page.locator("[data-testid='stSelectbox']").filter(has_text="Step").click()
     page.locator("[role='option']").filter(has_text=STEPS[number - 1].title).click()
     wait_until_idle(page)
-    address = page.get_by_role("link", name="Explore this yourself").first.evaluate("a => a.href")
+    link = page.get_by_role("link", name="Explore this yourself").first
+    # On a busy machine the step's rerun may start after the idle check: wait for its link.
+    expect(link).to_have_attribute("href", re.compile("method=fasttext"), timeout=STEP_TIMEOUT_MS)
     explore = page.context.new_page()  # a new tab is a new session: it reads the link's parameters
-    explore.goto(address)
+    explore.goto(link.evaluate("a => a.href"))
     wait_until_idle(explore)
     explore.locator("[data-testid='stMain'] h3").filter(has_text="Explore an embedding").wait_for()
-    assert explore.get_by_role("textbox", name="Find a word").input_value() == "kingliness"
+    expect(explore.get_by_role("textbox", name="Find a word")).to_have_value("kingliness", timeout=STEP_TIMEOUT_MS)
     explore.locator(".js-plotly-plot .gtitle").first.wait_for()
     assert chart_title(explore) == "FastText · PCA · 2D"
     assert "kingliness" in chart_text(explore)  # found words are always labelled
