@@ -69,8 +69,9 @@ def start(args: argparse.Namespace) -> int:
           f"each warm before it serves (logs in {logs})…", flush=True)
     try:
         with running_replicas(args.replicas, args.port, cache, logs, args.host) as deployment:
-            print(f"Serving the class at {deployment.url}  (Ctrl-C stops every replica and the balancer)",
-                  flush=True)
+            where = (f"port {args.port} of every address of this machine (students open http://THIS-MACHINE:"
+                     f"{args.port})" if args.host == "0.0.0.0" else deployment.url)
+            print(f"Serving the class at {where}  (Ctrl-C stops every replica and the balancer)", flush=True)
             while all(process.poll() is None for process in deployment.processes):
                 time.sleep(1)
             print("A replica or the balancer stopped; stopping the rest (see the logs).", file=sys.stderr)
@@ -106,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     start_parser = commands.add_parser("start", help="replicas behind HAProxy on this machine")
     start_parser.add_argument("--replicas", type=int, default=2, help="how many app processes (about one per core)")
     start_parser.add_argument("--port", type=int, default=8500, help="the class's port; replicas use the next ones")
-    start_parser.add_argument("--host", default="127.0.0.1", help="the address to serve on (0.0.0.0 for a network)")
+    start_parser.add_argument("--host", default="127.0.0.1",
+                              help="the balancer's address (0.0.0.0 for the class's network); replicas stay on 127.0.0.1")
     start_parser.add_argument("--cache", type=Path, help="the warmed cache folder")
     start_parser.add_argument("--logs", default="deploy-logs", help="folder for the replicas' and HAProxy's logs")
     start_parser.set_defaults(run=start)

@@ -135,7 +135,8 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 @contextlib.contextmanager
 def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str = "127.0.0.1",
                      extra_env: dict[str, str] | None = None) -> Iterator[Deployment]:
-    """Start ``count`` replicas on the ports after ``port`` and HAProxy on ``port``; stop them all at the end.
+    """Start ``count`` replicas on the ports after ``port`` and HAProxy on ``host:port``; stop them all at the end.
+    Replicas listen on 127.0.0.1 only, whatever ``host`` is: students reach them through the balancer.
     ``extra_env`` is added to each replica's environment (e.g. BLAS thread counts).
 
     Each replica logs to ``logs/replica-N.log``, HAProxy to ``logs/haproxy.log``; its configuration is
@@ -145,7 +146,7 @@ def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str =
     if count < 1:
         raise ValueError("At least one replica.")
     logs.mkdir(parents=True, exist_ok=True)
-    backends = [Backend(f"replica{number}", host, port + number) for number in range(1, count + 1)]
+    backends = [Backend(f"replica{number}", "127.0.0.1", port + number) for number in range(1, count + 1)]
     config = logs / "haproxy.cfg"
     config.write_text(haproxy_config(backends, f"{host}:{port}"), encoding="utf-8")
     check_haproxy_config(config)
@@ -154,16 +155,17 @@ def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str =
         for number, backend in enumerate(backends, start=1):
             with open(logs / f"replica-{number}.log", "w") as log:
                 process = subprocess.Popen(
-                    [sys.executable, str(REPLICA_SCRIPT), "--port", str(backend.port), "--address", host],
+                    [sys.executable, str(REPLICA_SCRIPT), "--port", str(backend.port), "--address", backend.host],
                     cwd=REPO, env={**replica_env(cache), **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT)
             processes.append(process)
-            wait_until_healthy(f"http://{host}:{backend.port}", process)
+            wait_until_healthy(f"http://{backend.host}:{backend.port}", process)
         with open(logs / "haproxy.log", "w") as log:
             balancer = subprocess.Popen([haproxy_binary(), "-db", "-f", str(config)], stdout=log,
                                         stderr=subprocess.STDOUT)
         processes.append(balancer)
-        wait_until_healthy(f"http://{host}:{port}", balancer, timeout=30)
-        yield Deployment(f"http://{host}:{port}", [f"http://{b.host}:{b.port}" for b in backends],
+        url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+        wait_until_healthy(url, balancer, timeout=30)
+        yield Deployment(url, [f"http://{b.host}:{b.port}" for b in backends],
                          [b.port for b in backends], logs, processes)
     finally:
         _stop(processes)
