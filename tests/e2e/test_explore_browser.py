@@ -1,17 +1,22 @@
 """The Explore page in a real browser, as a person uses it."""
 
-import pytest
+import re
 
-from tests.e2e.app_server import chart_text, chart_title, chart_words, choose, upload, wait_until_idle
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.app_server import STEP_TIMEOUT_MS, chart_text, chart_title, chart_words, choose, upload, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 
 def test_default_chart_shows_king_queen_and_building(page):
-    page.wait_for_selector(".js-plotly-plot")
-    labels = chart_text(page)
-    assert {"king", "queen", "building"} <= labels
-    assert chart_title(page) == "GloVe 6B 50d · PCA · 2D"
+    # Under load Plotly may draw the frame before its labels: wait for what is expected, then check it.
+    expect(page.locator(".js-plotly-plot .gtitle")).to_have_text("GloVe 6B 50d · PCA · 2D", timeout=STEP_TIMEOUT_MS)
+    for word in ("king", "queen", "building"):
+        label = page.locator(".js-plotly-plot g.textpoint text").filter(has_text=re.compile(f"^{word}$"))
+        expect(label.first).to_be_attached(timeout=STEP_TIMEOUT_MS)
+    assert {"king", "queen", "building"} <= chart_text(page)
 
 
 def test_switching_method_and_projection_changes_the_chart(page):

@@ -96,7 +96,8 @@ def test_the_capacity_bench_runs_on_the_warmed_folder(warmed_folder, tmp_path):
     figures = tmp_path / "capacity.json"
     command = [sys.executable, "bench/capacity.py", "--sessions", "2", "--replicas", "1", "--start-repeats", "1",
                "--cache", str(folder), "--json", str(figures)]
-    subprocess.run(command, cwd=REPO, check=True, capture_output=True, timeout=600)
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, f"capacity.py failed:\n{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}"
     result = json.loads(figures.read_text(encoding="utf-8"))
     (run,) = result["loads"]
     assert run["replicas"] == 1 and run["sessions"] == 2 and run["errors"] == 0 and run["tracebacks_in_logs"] == 0
