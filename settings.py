@@ -55,3 +55,14 @@ MAX_VECTOR_DIMENSION = 4096
 MAX_VECTOR_LINE_CHARACTERS = 200_000
 #: The vectors one session's uploads may hold at once; older uploads are dropped, with a message, beyond it.
 MAX_SESSION_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+def atlases_dir() -> Path:
+    """Folder holding the atlases ``python -m atlas build`` wrote, one sub-folder each (``atlas.folder``).
+
+    Set ``EMBEDDING_EXPLORER_ATLASES`` to move it; the default is ``atlases`` inside the cache folder.
+    """
+    configured = os.environ.get("EMBEDDING_EXPLORER_ATLASES")
+    path = Path(configured).expanduser() if configured else cache_dir() / "atlases"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

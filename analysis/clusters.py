@@ -118,14 +118,14 @@ def cluster(
 
 def _finish(unit: np.ndarray, items: Sequence[str], labels: np.ndarray, method: str, silhouette: float | None,
             notes: list[str]) -> Clustering:
-    names = {int(label): _central_name(unit, items, labels == label) for label in np.unique(labels) if label != NOISE}
+    names = {int(label): central_name(unit, items, labels == label) for label in np.unique(labels) if label != NOISE}
     if np.any(labels == NOISE):
         names[NOISE] = NOISE_NAME
     found = sum(1 for label in names if label != NOISE)
     return Clustering(labels, names, method, found, silhouette, tuple(notes))
 
 
-def _central_name(unit: np.ndarray, items: Sequence[str], members: np.ndarray) -> str:
+def central_name(unit: np.ndarray, items: Sequence[str], members: np.ndarray) -> str:
     """The up to NAME_ITEMS member items closest (cosine) to the members' mean direction."""
     rows = np.flatnonzero(members)
     centre = unit[rows].mean(axis=0)

@@ -26,6 +26,7 @@ PAGES = (
     PageEntry("search", "pages/search.py", "Similarity search", ":material/search:"),
     PageEntry("tradeoffs", "pages/tradeoffs.py", "What precision costs", ":material/compress:"),
     PageEntry("images", "pages/images_words.py", "Images and words", ":material/image_search:"),
+    PageEntry("atlas", "pages/atlas.py", "Atlas", ":material/map:"),
     PageEntry("coordinates", "pages/coordinates.py", "Your coordinates", ":material/upload_file:"),
 )
 PAGE_NAMES = tuple(page.name for page in PAGES)

@@ -9,6 +9,7 @@ with a note saying so; parsing never raises.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ MAX_LINK_CHARACTERS = 1500
 MAX_WORD_CHARACTERS = 100
 MAX_SEED = 2**31 - 1
 MAX_STEP = 100
+#: An atlas is named in a link by its folder's name only: never a path (``atlas.folder.atlas_folder`` checks again).
+ATLAS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: Default list: the first preset (``wordlists.DEFAULT_PRESET``), repeated to keep this module free of file I/O.
 DEFAULT_PRESET = "royalty_vs_buildings"
 
@@ -55,11 +58,13 @@ class ViewState:
     highlight: str = ""
     step: int = 1
     presentation: bool = False
+    #: The atlas the Atlas page shows ("": the most recently built).
+    atlas: str = ""
 
     def to_query_params(self) -> dict[str, str]:
         """The link's query parameters: only what differs from the defaults, so links stay short."""
         default, params = ViewState(), {}
-        for name in ("page", "method", "preset", "highlight"):
+        for name in ("page", "method", "preset", "highlight", "atlas"):
             if getattr(self, name) != getattr(default, name):
                 params[name] = str(getattr(self, name))
         if self.words and linkable_words(self.words):
@@ -101,7 +106,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], methods: Sequen
     default = ViewState()
     values = {key: (value[-1] if isinstance(value, (list, tuple)) else value) for key, value in params.items()}
     known = {"page", "method", "preset", "words", "highlight", "step", "present", "projection", "dims", "seed",
-             "neighbors", "min_dist", "metric", "perplexity"}
+             "neighbors", "min_dist", "metric", "perplexity", "atlas"}
     for key in sorted(set(values) - known):
         notes.append(f"The link's parameter “{key}” is not one this app knows; it was ignored.")
 
@@ -134,6 +139,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], methods: Sequen
         highlight=read("highlight", default.highlight, _short_text),
         step=read("step", default.step, _integer(1, MAX_STEP)),
         presentation=read("present", default.presentation, _flag),
+        atlas=read("atlas", default.atlas, _atlas_name),
     )
     return view, notes
 
@@ -175,6 +181,12 @@ def _short_text(value: str) -> str:
     if len(value) > MAX_WORD_CHARACTERS or any(ord(c) < 32 for c in value):
         raise ValueError(value)
     return value.strip()
+
+
+def _atlas_name(value: str) -> str:
+    if not ATLAS_NAME.fullmatch(value) or ".." in value:
+        raise ValueError(value)
+    return value
 
 
 def _flag(value: str) -> bool:

@@ -76,6 +76,8 @@ def _set_widgets(view: ViewState, asked: set[str]) -> None:
         state[keys.PRESENTATION] = view.presentation
     if "step" in asked:
         state[keys.STORY_STEP] = view.step
+    if view.atlas:
+        state[keys.ATLAS_CHOICE] = view.atlas
 
 
 def _view_from_widgets(page: str, word_list: wordlists.WordList) -> ViewState:
@@ -93,7 +95,8 @@ def _view_from_widgets(page: str, word_list: wordlists.WordList) -> ViewState:
     words = tuple(word_list.items) if source == ListSource.TYPED and linkable_words(word_list.items) else ()
     return ViewState(page=page, method=method, projection=projection, preset=preset, words=words,
                      highlight=str(state.get(HIGHLIGHT_KEYS[page], "") or "") if page in HIGHLIGHT_KEYS else "",
-                     step=int(state.get(keys.STORY_STEP, before.step)), presentation=presentation_mode())
+                     step=int(state.get(keys.STORY_STEP, before.step)), presentation=presentation_mode(),
+                     atlas=str(state.get(keys.ATLAS_CHOICE, "") or "") if page == "atlas" else "")
 
 
 def write_link(page: str, word_list: wordlists.WordList) -> ViewState:

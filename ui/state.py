@@ -28,6 +28,8 @@ LIST_TEXT = "word_list_text"
 FIND_WORD = "find_word"
 STORY_STEP = "story_step"
 PRESENTATION = "presentation_mode"
+# The Atlas page's chosen atlas, carried by links.
+ATLAS_CHOICE = "atlas_choice"
 #: Widget keys, by page, of the method picker and the projection controls' prefix.
 METHOD_KEYS = {"explore": "method", "arithmetic": "arithmetic_method", "search": "search_method",
                "tradeoffs": "tradeoffs_method"}
