@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import embedders
 from inputs import wordlists
 from links.pages import PAGE_NAMES
-from links.view import MAX_SEED, MAX_STEP, ProjectionSettings, ViewState, from_query_params
+from links.view import ATLAS_NAME, MAX_SEED, MAX_STEP, ProjectionSettings, ViewState, from_query_params
 from projection.reducers import PROJECTION_METHODS, UMAP_METRICS
 from tests.app_runner import APP, chart_specs
 
@@ -24,7 +24,8 @@ projections = st.builds(
 views = st.builds(
     ViewState, page=st.sampled_from(PAGE_NAMES), method=st.sampled_from(METHODS), projection=projections,
     preset=st.sampled_from(PRESETS), words=st.lists(word, max_size=20, unique=True).map(tuple),
-    highlight=st.one_of(st.just(""), word), step=st.integers(1, MAX_STEP), presentation=st.booleans())
+    highlight=st.one_of(st.just(""), word), step=st.integers(1, MAX_STEP), presentation=st.booleans(),
+    atlas=st.one_of(st.just(""), st.from_regex(ATLAS_NAME, fullmatch=True).filter(lambda name: ".." not in name)))
 
 
 @given(views)
@@ -38,10 +39,11 @@ def test_every_view_survives_its_link(view):
 @settings(max_examples=200)
 @given(st.dictionaries(st.sampled_from(["page", "method", "projection", "dims", "seed", "preset", "words",
                                         "highlight", "step", "present", "neighbors", "min_dist", "metric",
-                                        "perplexity", "evil"]), st.text(max_size=60)))
+                                        "perplexity", "atlas", "evil"]), st.text(max_size=60)))
 def test_any_tampered_link_gives_a_valid_view_and_never_raises(params):
     view, notes = from_query_params(params, METHODS, PRESETS)
     assert view.page in PAGE_NAMES and view.method in METHODS and view.preset in PRESETS
+    assert "/" not in view.atlas and ".." not in view.atlas  # a link never names a path
     assert view.projection.dims in (2, 3) and 0 <= view.projection.seed <= MAX_SEED
     back, _ = from_query_params(view.to_query_params(), METHODS, PRESETS)
     assert back == view  # whatever came in, what goes out is a clean link
