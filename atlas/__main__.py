@@ -135,12 +135,16 @@ def _summary(folder: Path, record: dict) -> str:
         f"  map       UMAP fitted on {project['fitted_on']:,}, {project['transformed']:,} placed by transform; "
         f"trustworthiness (k = {project['trustworthiness_k']}, {project['trustworthiness_sample']:,} items) "
         f"UMAP {project['trustworthiness_umap']}, PCA {project['trustworthiness_pca']}",
-        f"  clusters  {cluster['k']} (k-means on the sample), e.g. {next(iter(cluster['names'].values()))}",
+        f"  clusters  {cluster['k']} (k-means on the sample), e.g. {_shortened(next(iter(cluster['names'].values())))}",
         "  steps:",
         _steps(record),
         f"  built at {record['built_at']}; open it on the Atlas page (streamlit run app.py)",
     ]
     return "\n".join(lines)
+
+
+def _shortened(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def main(argv: list[str] | None = None) -> int:

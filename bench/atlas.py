@@ -8,7 +8,8 @@ Run: python bench/atlas.py [--smoke] [--json bench/atlas.json]   (about 20 minut
   core): items per second with the models loaded, the engine's start, and its first run (models loading);
 - **projection**: UMAP fitted on a sample of 50,000 of 100,000 GloVe words and applied to the rest by
   ``transform`` on Dask, against the app's UMAP fitted on all 100,000: seconds and trustworthiness (k = 10,
-  on a sample of 2,000), after a warm-up that keeps numba's compile out of both;
+  on a sample of 2,000), after a warm-up that keeps numba's compile out of both (``--parts projection_400k``:
+  the same on all 400,000 GloVe words, where sampling pays);
 - **atlas_400k**: ``python -m atlas example glove-words`` end to end into an empty folder (every GloVe word),
   then again after its index, map and points are deleted (the embed step must be skipped);
 - **page**: the Atlas page on that atlas in headless Chromium: the first chart of all 400,000 words, a box
@@ -259,10 +260,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--smoke", action="store_true", help="every part on a few thousand items")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     parser.add_argument("--parts", default="engines,projection,atlas,page")
+    parser.add_argument("--keep", action="store_true", help="keep the atlas built (its folder is printed)")
+    parser.add_argument("--atlases", type=Path, help="with --parts page: the atlas folder a run with --keep left")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     figures: dict = {"cores": os.cpu_count(), "smoke": args.smoke}
-    root = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+    root = args.atlases or Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     cache = Path(os.environ.get("EMBEDDING_EXPLORER_CACHE") or tempfile.mkdtemp(prefix="atlas-bench-cache-"))
     try:
         if "engines" in parts:
@@ -271,15 +274,21 @@ def main(argv: list[str] | None = None) -> dict:
         if "projection" in parts:
             figures["projection"] = projection(4000, 2000) if args.smoke else projection(100_000, 50_000)
             print(json.dumps({"projection": figures["projection"]}), flush=True)
+        if "projection_400k" in parts:  # not by default: where sampling pays, every GloVe word (about 5 minutes)
+            figures["projection_400k"] = projection(400_000, 50_000)
+            print(json.dumps({"projection_400k": figures["projection_400k"]}), flush=True)
         example = "wikipedia-passages" if args.smoke else "glove-words"
-        if "atlas" in parts or "page" in parts:
+        if "atlas" in parts or ("page" in parts and not args.atlases):
             figures["atlas"] = atlas_end_to_end(root, example, 500 if args.smoke else 50_000)
             print(json.dumps({"atlas": figures["atlas"]}), flush=True)
         if "page" in parts:
             figures["page"] = page(root, example, cache)
             print(json.dumps({"page": figures["page"]}), flush=True)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if args.keep or args.atlases:
+            print(f"The atlas folder is kept: {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))

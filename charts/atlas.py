@@ -7,8 +7,18 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from charts.labels import ASSUMED_WIDTH, BASE_FONT, place_labels, plot_area, screen_of, short
-from charts.scatter import ScatterChart, scatter_chart
+from charts.labels import (
+    ASSUMED_WIDTH,
+    BASE_FONT,
+    POSITIONS,
+    label_boxes,
+    place_labels,
+    plain,
+    plot_area,
+    screen_of,
+    short,
+)
+from charts.scatter import HIGHLIGHT_SIZE, ScatterChart, scatter_chart
 
 #: A cluster's name on the map: its first most-central items, each cut short, so that names stay apart.
 NAME_ITEMS = 2
@@ -27,16 +37,21 @@ def atlas_map(coords: np.ndarray, texts: Sequence[str], *, highlight: Sequence[s
               height: int = 560, width: int = ASSUMED_WIDTH, font_scale: float = 1.0) -> ScatterChart:
     """The map of ``coords`` (``[n x 2]``): ``charts.scatter.scatter_chart`` (density above its threshold, markers
     with every item's text on hover), labels for the ``highlight`` texts only, and each cluster's name at its
-    centre (``centres``, ``names``) where it overlaps no name placed before it (larger clusters come first)."""
+    centre (``centres``, ``names``) where it overlaps no name placed before it (larger clusters come first)
+    and keeps clear of the highlighted items and their labels."""
     chart = scatter_chart(coords, texts, highlight=highlight, title=title, height=height, width=width,
                           font_scale=font_scale, label_budget=len(set(highlight)))
     if centres is not None and len(names):
-        _add_names(chart.figure, np.asarray(centres, dtype=float), list(names), height, width, font_scale)
+        wanted = set(highlight)
+        rows = [row for row, text in enumerate(texts) if text in wanted] if wanted else []
+        highlighted = (np.asarray(coords, dtype=float)[rows, :2], [plain(texts[row]) for row in rows])
+        _add_names(chart.figure, np.asarray(centres, dtype=float), list(names), highlighted, height, width,
+                   font_scale)
     return chart
 
 
-def _add_names(figure: go.Figure, centres: np.ndarray, names: list[str], height: int, width: int,
-               font_scale: float) -> None:
+def _add_names(figure: go.Figure, centres: np.ndarray, names: list[str], highlighted: tuple[np.ndarray, list[str]],
+               height: int, width: int, font_scale: float) -> None:
     layout = figure.layout
     margin = {side: getattr(layout.margin, side) or 0 for side in ("l", "r", "t", "b")}
     area = plot_area(width, height, margin)
@@ -46,7 +61,14 @@ def _add_names(figure: go.Figure, centres: np.ndarray, names: list[str], height:
     rows = np.flatnonzero(inside)
     texts = [f"<b>{map_name(names[row])}</b>" for row in rows]
     font = BASE_FONT * font_scale * NAME_FONT_SCALE
-    placed, positions = place_labels(screen.points(centres[rows]), texts, font, 0.0, bounds=screen.visible())
+    # Where a highlighted item's label may go (any side of its marker): no cluster name covers it.
+    points, labels = highlighted
+    anchors = screen.points(points)
+    obstacles = np.concatenate([np.empty((0, 4)), *(label_boxes(anchors, labels, BASE_FONT * font_scale,
+                                                                HIGHLIGHT_SIZE * font_scale, side)
+                                                    for side in POSITIONS)])
+    placed, positions = place_labels(screen.points(centres[rows]), texts, font, 0.0, obstacles=obstacles,
+                                     bounds=screen.visible())
     chosen = rows[placed]
     figure.add_trace(go.Scatter(
         x=centres[chosen, 0], y=centres[chosen, 1], mode="text", text=[texts[i] for i in placed],

@@ -31,6 +31,8 @@ BUILD_HELP = ("Build one with a command, e.g. `python -m atlas example wikipedia
 #: generation, counted up to clear its selection once the zoom is applied.
 _REGION_KEY = "atlas_region"
 _GENERATION_KEY = "atlas_chart_generation"
+#: The item clicked last, per atlas and projection: its neighbours are shown.
+_CLICKED_KEY = "atlas_clicked"
 
 frame = page_frame(
     "Atlas",
@@ -87,8 +89,30 @@ coords = map_coordinates(atlas, projection)
 texts = atlas.points["text"].tolist()
 region_key = (atlas.name, atlas.record["built_at"], projection)
 regions = st.session_state.setdefault(_REGION_KEY, {})
+clicks = st.session_state.setdefault(_CLICKED_KEY, {})
+# The chart's selection is read before the chart is drawn again, so that a zoom or a click costs one drawing.
+generation = st.session_state.setdefault(_GENERATION_KEY, 0)
+selection = (st.session_state.get(f"atlas_chart_{generation}") or {}).get("selection") or {}
+if selection.get("box"):
+    box = selection["box"][0]
+    regions[region_key] = Region(tuple(sorted(box["x"])), tuple(sorted(box["y"])))
+    generation = st.session_state[_GENERATION_KEY] = generation + 1  # a new chart: its selection starts empty
+elif selection.get("points"):
+    point = selection["points"][0]
+    # The marker's row: the item nearest the clicked position (texts may repeat).
+    clicks[region_key] = int(np.argmin(np.hypot(coords[:, 0] - point["x"], coords[:, 1] - point["y"])))
 region: Region | None = regions.get(region_key)
 shown = region.rows(coords) if region is not None else np.arange(len(coords))
+
+
+def show_whole_map() -> None:
+    regions.pop(region_key, None)
+    st.session_state[_GENERATION_KEY] = generation + 1
+
+
+with frame.controls:
+    if region is not None:
+        st.button("Show the whole map", key="atlas_whole_map", on_click=show_whole_map, width="stretch")
 
 highlighted: list[int] = []
 hits = None
@@ -104,43 +128,20 @@ found = find_rows(atlas, found_text) if found_text else np.zeros(0, dtype=np.int
 if found_text and len(found) == 0:
     frame.notes.warning(f"No item's text is “{found_text[:80]}”.")
 highlighted += found.tolist()
-clicked = st.session_state.get("atlas_clicked")
-near = None
-if clicked is not None and clicked[0] == region_key and clicked[1] < len(coords):
-    near = neighbours(atlas, clicked[1])
-    highlighted += [clicked[1], *near.rows.tolist()]
+clicked = clicks.get(region_key)
+near = neighbours(atlas, clicked) if clicked is not None else None
+if near is not None:
+    highlighted += [clicked, *near.rows.tolist()]
 # Highlighted items outside the zoomed region are drawn too, so that no result is hidden.
 shown = np.union1d(shown, np.asarray(highlighted, dtype=np.intp))
 
 centres, cluster_names = cluster_centres(atlas, coords, shown)
-generation = st.session_state.setdefault(_GENERATION_KEY, 0)
 with frame.picture, st.spinner(f"Drawing {len(shown):,} items…"):
     chart = atlas_map(coords[shown], [texts[i] for i in shown], highlight=[texts[i] for i in highlighted],
                       centres=centres, names=cluster_names, height=picture_height(), font_scale=font_scale(),
                       title=f"{atlas.name} · {projection.upper()} · {len(shown):,} of {len(coords):,} items")
-    event = show_chart(chart.figure, key=f"atlas_chart_{generation}", picture=True, on_select="rerun",
-                       selection_mode=("points", "box"))
-
-selection = event.selection if event else None
-if selection and selection.get("box"):
-    box = selection["box"][0]
-    regions[region_key] = Region(tuple(sorted(box["x"])), tuple(sorted(box["y"])))
-    st.session_state[_GENERATION_KEY] = generation + 1
-    st.rerun()
-if selection and selection.get("points"):
-    point = selection["points"][0]
-    # The marker's row: the shown item nearest the clicked position (texts may repeat).
-    distance = np.hypot(coords[shown, 0] - point["x"], coords[shown, 1] - point["y"])
-    row = int(shown[int(np.argmin(distance))])
-    if clicked != (region_key, row):
-        st.session_state["atlas_clicked"] = (region_key, row)
-        st.rerun()
-
-with frame.controls:
-    if region is not None and st.button("Show the whole map", key="atlas_whole_map", width="stretch"):
-        regions.pop(region_key, None)
-        st.session_state[_GENERATION_KEY] = generation + 1
-        st.rerun()
+    show_chart(chart.figure, key=f"atlas_chart_{generation}", picture=True, on_select="rerun",
+               selection_mode=("points", "box"))
 
 with frame.notes:
     record = atlas.record
@@ -158,7 +159,7 @@ with frame.notes:
                      hide_index=True, width="stretch", key="atlas_hits")
     if near is not None and clicked is not None:
         st.markdown("**Nearest neighbours of the clicked item** (original space)")
-        st.text(texts[clicked[1]][:300])
+        st.text(texts[clicked][:300])
         st.dataframe(pd.DataFrame({"item": [texts[i] for i in near.rows], "cosine": near.similarities.round(3)}),
                      hide_index=True, width="stretch", key="atlas_neighbours")
     if broken:

@@ -14,6 +14,20 @@ SLOW_FIXTURES = {"minilm", "skipgram", "fasttext"}
 FAST_METHODS = {"glove", "onehot", "count", "tfidf"}
 
 
+#: pytest's own ``__main__``. AppTest runs an app's script as ``__main__`` and leaves it there; a process pool
+#: that spawns its workers (Dask's local cluster) would then run that script again in each of them.
+_PYTEST_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(scope="module")
+def spawnable_main():
+    """pytest's ``__main__`` back in place while a module's tests start Dask's local cluster."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = _PYTEST_MAIN
+    yield
+    sys.modules["__main__"] = saved
+
+
 def pytest_collection_modifyitems(items):
     """Tests that ask for a slow fixture are marked slow; browser tests run last (by then the unit tests
     have trained and cached the models they use)."""

@@ -18,7 +18,7 @@ from atlas.inputs import AtlasInputError
 from links.view import from_query_params
 from tests.atlas_inputs import UNKNOWN, glove_words, write_words_table
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("spawnable_main")]
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = BuildSettings(method="glove", items="words", sample=1000, batch_size=500, transform_batch=400)
@@ -30,7 +30,7 @@ def table(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(table, tmp_path_factory) -> tuple[Path, dict, list[str]]:
+def built(spawnable_main, table, tmp_path_factory) -> tuple[Path, dict, list[str]]:
     out = tmp_path_factory.mktemp("atlases") / "words"
     steps_seen: list[str] = []
 

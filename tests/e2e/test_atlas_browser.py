@@ -16,7 +16,7 @@ TITLE = re.compile(r"words · UMAP · ([\d,]+) of 1,998 items")
 
 
 @pytest.fixture(scope="module")
-def atlas_app(tmp_path_factory):
+def atlas_app(spawnable_main, tmp_path_factory):
     """An app server whose atlas folder holds one atlas of 2,000 words (1,998 of them GloVe's)."""
     root = tmp_path_factory.mktemp("atlases")
     table = write_words_table(tmp_path_factory.mktemp("input") / "words.csv")
@@ -86,4 +86,34 @@ def test_a_link_naming_a_path_opens_the_latest_atlas_with_a_note(browser, atlas_
     context, page = open_page(browser, f"{atlas_app}/?page=atlas&atlas=..%2F..%2Fetc", {"width": 1400, "height": 1000})
     page.get_by_text("This link holds settings the app cannot use").wait_for()
     assert shown_items(page) == 1998
+    context.close()
+
+
+#: The screen position of the first marker whose hover text is the given one (Plotly's own axis mapping).
+MARKER_POSITION = """(text) => {
+    const plot = document.querySelector('.js-plotly-plot');
+    const layout = plot._fullLayout, box = plot.getBoundingClientRect();
+    for (const trace of plot._fullData) {  // decoded arrays (plot.data may hold them base64-encoded)
+        const i = Array.from(trace.customdata || []).indexOf(text);
+        if (i >= 0) return {x: box.left + layout.xaxis._offset + layout.xaxis.l2p(trace.x[i]),
+                            y: box.top + layout.yaxis._offset + layout.yaxis.l2p(trace.y[i])};
+    }
+    return null;
+}"""
+
+
+def test_a_click_on_a_marker_lists_its_neighbours(browser, atlas_app):
+    context, page = open_page(browser, f"{atlas_app}/?page=atlas", {"width": 1400, "height": 1000})
+    find = page.get_by_role("textbox", name="Find a text")
+    find.fill("queen")
+    find.press("Enter")
+    wait_until_idle(page)
+    assert "queen" in chart_text(page)
+    position = page.evaluate(MARKER_POSITION, "queen")
+    assert position is not None
+    page.mouse.click(position["x"], position["y"])
+    wait_until_idle(page)
+    page.get_by_text("Nearest neighbours of the clicked item").wait_for()
+    labels = chart_text(page)
+    assert "queen" in labels and len(labels & {"king", "princess", "prince"}) >= 1  # its neighbours, labelled
     context.close()
