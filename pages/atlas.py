@@ -24,7 +24,7 @@ from ui.frame import page_frame, picture_height
 from ui.state import ATLAS_CHOICE
 
 BUILD_HELP = ("Build one with a command, e.g. `python -m atlas example wikipedia-passages` (1,465 passages by MiniLM, "
-              "about a minute), `python -m atlas example glove-words` (every GloVe word, a few minutes), or "
+              "about a minute), `python -m atlas example glove-words` (all 400,000 GloVe words, about two minutes), or "
               "`python -m atlas build passages.csv --text text --method minilm --out "
               f"{atlases_dir()}/my-atlas` for your own table; then reload this page.")
 #: Which part of the map is shown (a box selection zooms into it), per atlas and projection; and the chart's
@@ -36,11 +36,12 @@ _CLICKED_KEY = "atlas_clicked"
 
 frame = page_frame(
     "Atlas",
-    about="An atlas is a map of many items (up to millions) embedded, indexed, projected and clustered as a "
-          "batch on a distributed engine (Dask) by `python -m atlas build`. Every item is drawn as density (grey), "
-          "with a random sample as markers and each cluster's name at its centre; drag a box to zoom into a region, "
-          "which is then drawn with its own points. Search embeds your query with the atlas's method and looks "
-          "it up in the atlas's FAISS index (original space, cosine); click a marker for its nearest neighbours.")
+    about="An atlas is a map of a whole collection (400,000 words build in under two minutes here), embedded, "
+          "indexed, projected and clustered as a batch on a distributed engine (Dask) by `python -m atlas build`. "
+          "Every item is drawn as density (grey), with a random sample as markers and each cluster's name at its "
+          "centre; drag a box to zoom into a region, which is then drawn with its own points. Search embeds your "
+          "query with the atlas's method and looks it up in the atlas's FAISS index (original space, cosine); "
+          "click a marker for its nearest neighbours.")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

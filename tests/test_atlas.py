@@ -188,3 +188,32 @@ def test_an_atlas_of_a_vectors_file_searches_its_own_words(tmp_path):
     assert list(atlas.points["id"].to_numpy()[hits.rows]) == list(expected[:10])
     assert json.loads((tmp_path / "mine" / RECORD).read_text())["input"]["kind"] == "vectors file"
     assert os.path.getsize(tmp_path / "mine" / POINTS) > 0
+
+
+def test_the_same_build_runs_on_a_running_dask_cluster_given_its_address(table, tmp_path):
+    """A scheduler and two workers started as a real cluster is (``dask scheduler``, ``dask worker``)."""
+    from tests.e2e.app_server import free_port
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # the workers import this repository's code
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    processes = [subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for _ in range(2):
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--nworkers", "1",
+                 "--dashboard-address", ":0"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        record = build_atlas(table, tmp_path / "remote", SETTINGS, address=address)
+        assert record["engine"]["address"] == address and record["engine"]["workers"] == 2
+        assert len(open_atlas(tmp_path / "remote").points) == 1998
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(30)
