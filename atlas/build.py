@@ -249,6 +249,9 @@ def _embed(out: Path, key: str, items: AtlasInput, method: str, kind: str, setti
             number, start = todo[position]
             _write_shard(out, key, number, found + start, vectors)
     rows, _ = _read_shards(out, key, len(items), size)
+    for stale in (out / EMBED_FOLDER).glob("*.npy"):  # shards of an earlier input or batch size
+        if not stale.name.startswith(f"{key[:16]}-"):
+            stale.unlink()
     kept = np.zeros(len(items), dtype=bool)
     kept[rows] = True
     missing = [items.texts[i] for i in np.flatnonzero(~kept)[:10]]

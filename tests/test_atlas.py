@@ -100,6 +100,9 @@ def test_a_build_stopped_during_the_embed_step_resumes_shard_by_shard(table, tmp
     record = build_atlas(table, out, SETTINGS, workers=2)
     assert record["steps"]["embed"]["batches_resumed"] == 3 and not record["steps"]["embed"]["skipped"]
     assert len(open_atlas(out).points) == 1998
+    # Another batch size embeds again; the old shards go.
+    build_atlas(table, out, BuildSettings(**{**SETTINGS.__dict__, "batch_size": 1000}), workers=2)
+    assert len(list((out / "embed").glob("*.vectors.npy"))) == 2 and len(list((out / "embed").iterdir())) == 4
 
 
 def test_an_interrupted_build_is_refused_and_then_resumes(table, tmp_path):
