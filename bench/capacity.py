@@ -35,6 +35,7 @@ from deploy.replicas import (  # noqa: E402
     REPLICA_SCRIPT,
     replica_env,
     running_replicas,
+    stop_processes,
     tracebacks_in_logs,
     wait_until_healthy,
 )
@@ -75,8 +76,8 @@ def start_to_first_chart(command: list[str], cwd: Path, env: dict, port: int) ->
         return {"healthy_s": round(healthy, 2), "first_chart_s": round(time.perf_counter() - started, 2),
                 "error": runs[0].error}
     finally:
-        process.terminate()
-        process.wait(20)
+        # A server stopping while its UMAP worker still compiles may outlast SIGTERM's grace (seen in CI): killed then.
+        stop_processes([process], grace=20)
 
 
 def replica_start(cache: Path, repeats: int) -> dict:

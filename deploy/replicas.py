@@ -122,14 +122,16 @@ class Deployment:
     processes: list[subprocess.Popen]
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def stop_processes(processes: list[subprocess.Popen], grace: float = 10.0) -> None:
+    """Ask each process to stop (SIGTERM), and kill those still running after ``grace`` seconds."""
     for process in processes:
         process.terminate()
     for process in processes:
         with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(10)
+            process.wait(grace)
         if process.poll() is None:
             process.kill()
+            process.wait()
 
 
 @contextlib.contextmanager
@@ -168,7 +170,7 @@ def running_replicas(count: int, port: int, cache: Path, logs: Path, host: str =
         yield Deployment(url, [f"http://{b.host}:{b.port}" for b in backends],
                          [b.port for b in backends], logs, processes)
     finally:
-        _stop(processes)
+        stop_processes(processes)
 
 
 def tracebacks_in_logs(logs: Path) -> int:
