@@ -3,10 +3,11 @@
 Locally (the default) a ``LocalCluster`` of one single-threaded worker process per core; with an address, a
 running Dask scheduler of any size, with no change to the code (its workers need this repository on their
 path and the same Python packages). Dask's workers are long-lived processes, so a method's model, loaded by
-``embedders.get`` on a worker's first batch, stays loaded for every later batch of that worker. Dask sets
-OMP/MKL/OpenBLAS threads (and numba's, set here) to 1 in the workers it starts, so workers x threads never exceeds the cores.
+``embedders.get`` on a worker's first batch, stays loaded for every later batch of that worker. The workers
+it starts have one OMP/MKL/OpenBLAS thread (Dask's default) and one numba thread (set here), so that workers
+x threads never exceeds the cores.
 
-Why Dask rather than Ray: see the README ("Atlases") and ``bench/engines.py``, which measures both here.
+Why Dask rather than Ray: see the README ("Atlases") and ``bench/atlas.py``, which measures both here.
 """
 
 from __future__ import annotations
@@ -84,8 +85,25 @@ def dask_engine(address: str | None = None, workers: int | None = None) -> Itera
             yield Engine(client, address, len(client.scheduler_info()["workers"]))
         return
     count = workers or os.cpu_count() or 1
-    # Dask gives its workers one OpenMP/MKL/OpenBLAS thread each; numba (UMAP's transform) too, here.
-    one_numba_thread = dask.config.set({"distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1})
-    with one_numba_thread, LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                                        silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield Engine(client, "local", count)
+    before = dict(os.environ)
+    # Workers get one numba thread (Dask gives them one OpenMP/MKL/OpenBLAS thread already): "environ" is set in
+    # each worker process only. Dask's "pre-spawn-environ" (those thread limits) is written into this process's
+    # own environment as it spawns workers, and stays there: it is undone once they have started, so that
+    # nothing else in this process (its UMAP fit, FAISS, a test's next server) runs with one thread.
+    one_numba_thread = dask.config.set({"distributed.nanny.environ.NUMBA_NUM_THREADS": 1})
+    try:
+        with one_numba_thread, LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+            _restore_environment(before)
+            with Client(cluster) as client:
+                yield Engine(client, "local", count)
+    finally:
+        _restore_environment(before)
+
+
+def _restore_environment(saved: dict[str, str]) -> None:
+    for name in set(os.environ) - set(saved):
+        del os.environ[name]
+    for name, value in saved.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value

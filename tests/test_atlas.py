@@ -220,3 +220,14 @@ def test_the_same_build_runs_on_a_running_dask_cluster_given_its_address(table, 
             process.terminate()
         for process in processes:
             process.wait(30)
+
+
+def test_the_local_cluster_limits_its_workers_threads_and_leaves_this_process_alone():
+    from atlas.engine import dask_engine
+
+    before = dict(os.environ)
+    with dask_engine(workers=2) as engine:
+        assert dict(os.environ) == before  # Dask's nanny wrote its workers' thread limits here: undone
+        seen = engine.client.run(lambda: (os.environ.get("NUMBA_NUM_THREADS"), os.environ.get("OMP_NUM_THREADS")))
+    assert list(seen.values()) == [("1", "1"), ("1", "1")]
+    assert dict(os.environ) == before
