@@ -62,7 +62,6 @@ class Hits:
     rows: np.ndarray
     similarities: np.ndarray
     milliseconds: float
-    note: str = ""
 
 
 class QueryError(ValueError):
