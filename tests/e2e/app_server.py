@@ -64,6 +64,11 @@ def free_ports(count: int) -> int:
         return first
 
 
+def server_log(port: int) -> Path:
+    """Where ``running_server`` writes the log of the server on ``port``."""
+    return Path(tempfile.gettempdir()) / f"embedding-explorer-streamlit-{port}.log"
+
+
 @dataclass(frozen=True)
 class Server:
     """A running ``streamlit run`` process and its URL."""
@@ -78,7 +83,7 @@ def running_server(script: str = "app.py", cwd: Path = REPO, env: dict | None = 
     """Run ``streamlit run script`` on a free local port until the context ends."""
     port = free_port()
     # The server's own log, for when a browser test fails.
-    log = open(Path(tempfile.gettempdir()) / f"embedding-explorer-streamlit-{port}.log", "w")  # noqa: SIM115 (closed after the server stops)
+    log = open(server_log(port), "w")  # noqa: SIM115 (closed after the server stops)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
