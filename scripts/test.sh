@@ -41,6 +41,7 @@ workers=(-n "${TEST_WORKERS:-2}" --dist loadfile)
 if $fast; then
   exec python3 -m pytest "${workers[@]}" -m "not slow and not browser" "$@"
 fi
-# The type check (about a minute on a fresh machine, seconds with its cache) belongs to the full run.
+# The type check (about a minute on a fresh machine, seconds with its cache) belongs to the full run;
+# the slowest tests are listed at its end, to see where a slow CI run spent its time.
 python3 -m mypy
-exec python3 -m pytest "${workers[@]}" "$@"
+exec python3 -m pytest "${workers[@]}" --durations=20 "$@"
