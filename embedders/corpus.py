@@ -88,14 +88,24 @@ def _load_bundled_corpus() -> Corpus:
 
 
 def _tokenize_wikipedia_sample(target: Path) -> str:
-    """The sample's articles as lines of tokens, also written to ``target`` for later processes."""
-    from gensim.corpora.wikicorpus import WikiCorpus
+    """The sample's articles as lines of tokens, also written to ``target`` for later processes.
+
+    The same articles and tokens as ``WikiCorpus(...).get_texts()`` with its defaults, but in this process:
+    WikiCorpus forks a ``multiprocessing.Pool`` even for one process, and forking a Streamlit server whose
+    other threads hold locks can leave the pool's worker hung (seen in CI: "Reading the corpus…" forever).
+    """
+    import bz2
+
+    from gensim.corpora.wikicorpus import ARTICLE_MIN_WORDS, IGNORED_NAMESPACES, extract_pages, process_article
     from gensim.test.utils import datapath
 
-    # dictionary={} skips building a gensim Dictionary we do not need; one process
-    # because forking a busy web server for three seconds of work is not worth it.
-    wiki = WikiCorpus(datapath(BUNDLED_WIKIPEDIA_FILE), dictionary={}, processes=1)
-    lines = [" ".join(tokens) for tokens in wiki.get_texts()]
+    lines = []
+    with bz2.BZ2File(datapath(BUNDLED_WIKIPEDIA_FILE)) as dump:
+        for title, wikitext, pageid in extract_pages(dump, filter_namespaces=("0",)):
+            tokens, _, _ = process_article((wikitext, title, pageid))
+            # WikiCorpus's own pruning of redirects, stubs and pages of other namespaces
+            if len(tokens) >= ARTICLE_MIN_WORDS and not any(title.startswith(f"{ns}:") for ns in IGNORED_NAMESPACES):
+                lines.append(" ".join(tokens))
     text = "\n".join(lines)
     write_atomically(target, lambda file: file.write(text.encode("utf-8")))  # a crash never leaves half a corpus
     return text

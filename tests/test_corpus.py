@@ -1,10 +1,19 @@
 """Training corpora: the bundled Wikipedia sample and users' own text."""
 
+import os
+
 import numpy as np
 import pytest
 
 import embedders
-from embedders.corpus import MIN_CORPUS_TOKENS, CorpusError, bundled_corpus, corpus_from_text
+from embedders.corpus import (
+    BUNDLED_WIKIPEDIA_FILE,
+    MIN_CORPUS_TOKENS,
+    CorpusError,
+    _tokenize_wikipedia_sample,
+    bundled_corpus,
+    corpus_from_text,
+)
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +28,24 @@ def test_the_bundled_corpus_is_the_wikipedia_sample():
     assert len(corpus.documents) == 106
     assert corpus.token_count > 400_000
     assert corpus.documents[0][:2] == ["anarchism", "is"]
+
+
+def test_the_sample_is_tokenized_as_gensim_does_without_forking_the_server(tmp_path, monkeypatch):
+    """A server tokenizes the sample when its cache has none: gensim's WikiCorpus forks a pool for that,
+    and a forked Streamlit server once hung there in CI. Ours forks nothing and gives the same text."""
+    from gensim.corpora.wikicorpus import WikiCorpus
+    from gensim.test.utils import datapath
+
+    expected = "\n".join(" ".join(tokens) for tokens in
+                          WikiCorpus(datapath(BUNDLED_WIKIPEDIA_FILE), dictionary={}, processes=1).get_texts())
+
+    def refuse_to_fork():
+        raise AssertionError("tokenizing the sample forked a process")
+
+    monkeypatch.setattr(os, "fork", refuse_to_fork)
+    target = tmp_path / "corpus.txt"
+    assert _tokenize_wikipedia_sample(target) == expected
+    assert target.read_text(encoding="utf-8") == expected
 
 
 def test_paragraphs_or_lines_become_documents():
