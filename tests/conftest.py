@@ -1,5 +1,6 @@
 """Shared fixtures: the real embedders, loaded once per test session; the fast tier and its guard."""
 
+import os
 import sys
 
 import pytest
@@ -51,6 +52,27 @@ def fast_tier_stays_fast(request):
     yield
     if fast and (loaded := sorted(heavy_models() - before)):
         pytest.fail(f"{request.node.nodeid} belongs to the fast tier but loads {', '.join(loaded)}: mark it slow")
+
+
+def app_settings() -> dict[str, str]:
+    """The app's settings in this process's environment (its cache folder and the like)."""
+    return {name: value for name, value in os.environ.items() if name.startswith("EMBEDDING_EXPLORER_")}
+
+
+@pytest.fixture(autouse=True)
+def app_settings_are_left_as_found(request):
+    """A test that changes the app's settings without monkeypatch fails, and they are put back: otherwise
+    every later test of its process uses them, and so does the browser tests' app server (in CI it started
+    with an empty cache folder that a deploy test had left set, and trained everything again)."""
+    before = app_settings()
+    yield
+    if (after := app_settings()) != before:
+        changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+        for name in changed:
+            os.environ.pop(name, None)
+            if name in before:
+                os.environ[name] = before[name]
+        pytest.fail(f"{request.node.nodeid} left {', '.join(changed)} changed: set it with monkeypatch")
 
 
 def loaded(name: str) -> embedders.Embedder:

@@ -79,7 +79,9 @@ def test_a_folder_is_warm_only_with_a_record_for_these_package_versions(tmp_path
     assert warm_record(tmp_path) is None
 
 
-def test_start_refuses_a_folder_that_was_never_warmed(tmp_path, capsys):
+def test_start_refuses_a_folder_that_was_never_warmed(tmp_path, capsys, monkeypatch):
+    # `--cache` sets the cache folder in this process's environment; monkeypatch puts it back afterwards
+    monkeypatch.setenv("EMBEDDING_EXPLORER_CACHE", str(tmp_path))
     assert deploy_main(["start", "--replicas", "1", "--cache", str(tmp_path), "--logs", str(tmp_path / "logs")]) == 2
     assert "python -m deploy warm" in capsys.readouterr().err
     assert not (tmp_path / "logs").exists()  # refused before anything started
