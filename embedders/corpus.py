@@ -15,9 +15,9 @@ from pathlib import Path
 
 from common.files import write_atomically
 from common.fingerprints import fingerprint
+from inputs.wikipedia import wikipedia_sample_articles
 from settings import cache_dir
 
-BUNDLED_WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 #: Fewer words than this leave almost every word below the minimum count of 3.
 MIN_CORPUS_TOKENS = 1000
@@ -90,22 +90,17 @@ def _load_bundled_corpus() -> Corpus:
 def _tokenize_wikipedia_sample(target: Path) -> str:
     """The sample's articles as lines of tokens, also written to ``target`` for later processes.
 
-    The same articles and tokens as ``WikiCorpus(...).get_texts()`` with its defaults, but in this process:
-    WikiCorpus forks a ``multiprocessing.Pool`` even for one process, and forking a Streamlit server whose
-    other threads hold locks can leave the pool's worker hung (seen in CI: "Reading the corpus…" forever).
+    The same articles and tokens as gensim's ``WikiCorpus(...).get_texts()`` with its defaults, without
+    the process pool it forks (see ``wikipedia_sample_articles``).
     """
-    import bz2
-
-    from gensim.corpora.wikicorpus import ARTICLE_MIN_WORDS, IGNORED_NAMESPACES, extract_pages, process_article
-    from gensim.test.utils import datapath
+    from gensim.corpora.wikicorpus import ARTICLE_MIN_WORDS, IGNORED_NAMESPACES, process_article
 
     lines = []
-    with bz2.BZ2File(datapath(BUNDLED_WIKIPEDIA_FILE)) as dump:
-        for title, wikitext, pageid in extract_pages(dump, filter_namespaces=("0",)):
-            tokens, _, _ = process_article((wikitext, title, pageid))
-            # WikiCorpus's own pruning of redirects, stubs and pages of other namespaces
-            if len(tokens) >= ARTICLE_MIN_WORDS and not any(title.startswith(f"{ns}:") for ns in IGNORED_NAMESPACES):
-                lines.append(" ".join(tokens))
+    for title, wikitext, pageid in wikipedia_sample_articles():
+        tokens, _, _ = process_article((wikitext, title, pageid))
+        # WikiCorpus's own pruning of redirects, stubs and pages of other namespaces
+        if len(tokens) >= ARTICLE_MIN_WORDS and not any(title.startswith(f"{ns}:") for ns in IGNORED_NAMESPACES):
+            lines.append(" ".join(tokens))
     text = "\n".join(lines)
     write_atomically(target, lambda file: file.write(text.encode("utf-8")))  # a crash never leaves half a corpus
     return text

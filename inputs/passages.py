@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.files import write_atomically
+from inputs.wikipedia import wikipedia_sample_articles
 from settings import MAX_ITEM_CHARACTERS, cache_dir
 
-WIKIPEDIA_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 #: Articles kept: the ones with the most passages.
 ARTICLE_COUNT = 10
 #: Shorter paragraphs are mostly image captions, table cells and one-line asides.
@@ -239,23 +239,19 @@ def _write_cache(path: Path, passages: list[Passage]) -> None:
 
 
 def _parse_wikipedia_sample() -> list[Passage]:
-    import bz2
-
-    from gensim.corpora.wikicorpus import extract_pages, filter_wiki
-    from gensim.test.utils import datapath
+    from gensim.corpora.wikicorpus import filter_wiki
 
     by_article: dict[str, list[str]] = {}
     seen: set[str] = set()
-    with bz2.open(datapath(WIKIPEDIA_FILE)) as dump:
-        for title, wikitext, _ in extract_pages(dump, filter_namespaces=("0",)):
-            if wikitext.lstrip().lower().startswith("#redirect") or "\t" in title:
-                continue
-            texts = []
-            for text in article_passages(filter_wiki(wikitext)):
-                if text not in seen:  # the app shows each item once
-                    seen.add(text)
-                    texts.append(text)
-            if texts:
-                by_article[title] = texts[:MAX_PASSAGES_PER_ARTICLE]
+    for title, wikitext, _ in wikipedia_sample_articles():
+        if wikitext.lstrip().lower().startswith("#redirect") or "\t" in title:
+            continue
+        texts = []
+        for text in article_passages(filter_wiki(wikitext)):
+            if text not in seen:  # the app shows each item once
+                seen.add(text)
+                texts.append(text)
+        if texts:
+            by_article[title] = texts[:MAX_PASSAGES_PER_ARTICLE]
     largest = sorted(by_article, key=lambda title: (-len(by_article[title]), title))[:ARTICLE_COUNT]
     return [Passage(text, title) for title in sorted(largest) for text in by_article[title]]

@@ -7,13 +7,13 @@ import pytest
 
 import embedders
 from embedders.corpus import (
-    BUNDLED_WIKIPEDIA_FILE,
     MIN_CORPUS_TOKENS,
     CorpusError,
     _tokenize_wikipedia_sample,
     bundled_corpus,
     corpus_from_text,
 )
+from inputs.wikipedia import WIKIPEDIA_SAMPLE_FILE
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_the_sample_is_tokenized_as_gensim_does_without_forking_the_server(tmp_p
     from gensim.test.utils import datapath
 
     expected = "\n".join(" ".join(tokens) for tokens in
-                          WikiCorpus(datapath(BUNDLED_WIKIPEDIA_FILE), dictionary={}, processes=1).get_texts())
+                          WikiCorpus(datapath(WIKIPEDIA_SAMPLE_FILE), dictionary={}, processes=1).get_texts())
 
     def refuse_to_fork():
         raise AssertionError("tokenizing the sample forked a process")

@@ -30,7 +30,7 @@ import numpy as np
 from common.files import write_atomically
 from common.fingerprints import fingerprint
 from common.progress import Progress, no_progress
-from embedders.corpus import BUNDLED_WIKIPEDIA_FILE
+from inputs.wikipedia import WIKIPEDIA_SAMPLE_FILE
 from retrieval import SWEEP_DEPTHS, IndexSettings, SweepPoint, VectorIndex, efsearch_sweep, exact_ms_per_query
 from tradeoffs.compression import RECALL_K, RECALL_QUERIES, Compression, storage_forms
 from tradeoffs.distillation import Distillation, DistilledRow, StudentSettings
@@ -113,13 +113,13 @@ def sweep_key(method: str, vectors: np.ndarray, settings: IndexSettings) -> str:
 def method_key(method: str) -> str:
     """The fingerprint of ``measure_method`` of a registered method as every user starts with it (its
     vectors are the same on every machine: the bundled corpus, the bundled model)."""
-    return fingerprint(FORMAT, METHOD, method, SAMPLE_SIZE, BUNDLED_WIKIPEDIA_FILE, tuple(WORD_PAIR_SETS.values()))
+    return fingerprint(FORMAT, METHOD, method, SAMPLE_SIZE, WIKIPEDIA_SAMPLE_FILE, tuple(WORD_PAIR_SETS.values()))
 
 
 def distillation_key(teacher: str, settings: StudentSettings = StudentSettings()) -> str:
     """The fingerprint of ``measure_distillation`` of a registered teacher (the bundled passages and model, so
     the same on every machine) with ``settings``."""
-    return fingerprint(FORMAT, DISTILLATION, teacher, settings, BUNDLED_WIKIPEDIA_FILE, tuple(WORD_PAIR_SETS.values()),
+    return fingerprint(FORMAT, DISTILLATION, teacher, settings, WIKIPEDIA_SAMPLE_FILE, tuple(WORD_PAIR_SETS.values()),
                        RECALL_K)
 
 
