@@ -1,5 +1,9 @@
 """Browser fixtures: one real app server and one headless Chromium per test session."""
 
+import contextlib
+import re
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -55,6 +59,10 @@ def pytest_runtest_makereport(item, call):
         except Exception as error:  # the report must not fail on a page that is gone
             shown = f"(could not read the page: {error})"
         report.sections.append(("what the page showed", shown[-PAGE_TEXT_ON_FAILURE:]))
+        screenshot = Path(tempfile.gettempdir()) / f"failed-{re.sub(r'[^A-Za-z0-9_.-]+', '_', item.name)}.png"
+        with contextlib.suppress(Exception):  # as above: the report must not fail on a page that is gone
+            page.screenshot(path=screenshot, full_page=True)
+            report.sections.append(("screenshot", str(screenshot)))
     url = item.funcargs.get("app_url") if hasattr(item, "funcargs") else None
     if report.failed and url:
         log = server_log(urlsplit(url).port)

@@ -40,13 +40,15 @@ def test_placed_words_join_the_map_as_stars_and_nothing_else_moves(page, project
         pick(page, projection)
         page.locator(".js-plotly-plot .gtitle").filter(has_text=projection).wait_for(timeout=SLOW_STEP_MS)
     chart = page.locator(".js-plotly-plot").first
-    before = chart.evaluate(MAP_POINTS)
+    before, title_before = chart.evaluate(MAP_POINTS), chart.locator(".gtitle").text_content()
     place(page, "emperor\nduchess\nqqzzxxv")
     page.get_by_text("existing points do not move").wait_for()
     chart = page.locator(".js-plotly-plot").first
     assert sorted(chart.evaluate(PLACED)) == ["duchess", "emperor"]
     after = chart.evaluate(MAP_POINTS)
-    assert after == before and sum(len(x) for _, x, _ in after) > 10  # the list's points stay where they were
+    # the list's points stay where they were (the titles tell which map each reading saw, should they differ)
+    assert after == before, (title_before, chart.locator(".gtitle").text_content())
+    assert sum(len(x) for _, x, _ in after) > 10
     assert chart.locator("path.point[d*='L']").count() > 0  # stars are drawn as paths with corners
     assert page.get_by_text("qqzzxxv").first.is_visible()  # the unknown word is named, not placed
     assert projection in chart.locator(".gtitle").text_content()
