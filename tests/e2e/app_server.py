@@ -144,6 +144,27 @@ def chart_words(page) -> set[str]:
     return set(page.locator(".js-plotly-plot").first.evaluate("plot => plot.data.flatMap(t => t.customdata || [])"))
 
 
+def _steady(page, read, drawn, timeout_ms: int):
+    """``read()`` once ``drawn(reading)`` and two readings half a second apart agree (or the last reading
+    at ``timeout_ms``): charts finish drawing after the script went idle, and a rerun can redraw them."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    before = None
+    while True:
+        seen = read()
+        if (drawn(seen) and seen == before) or time.monotonic() > deadline:
+            return seen
+        before = seen
+        page.wait_for_timeout(500)
+        wait_until_idle(page)
+
+
+def steady_reading(page, script: str, timeout_ms: int = 20_000):
+    """``script`` evaluated on the first chart once it gives something and stays the same (seen in CI: a map
+    read before its points had arrived, read as empty)."""
+    chart = page.locator(".js-plotly-plot").first
+    return _steady(page, lambda: chart.evaluate(script), bool, timeout_ms)
+
+
 def chart_title(page) -> str:
     return page.locator(".js-plotly-plot .gtitle").text_content()
 
@@ -179,12 +200,5 @@ def picture_on_first_screen(page, timeout_ms: int = 20_000) -> dict:
     Charts finish drawing after the script is idle, and a rerun (the sidebar's UMAP status reruns the
     app once its warm-up ends) redraws the page: so wait, up to ``timeout_ms``, for a steady picture.
     """
-    deadline = time.monotonic() + timeout_ms / 1000
-    before = None
-    while True:
-        seen = page.evaluate(PICTURE_ON_FIRST_SCREEN)
-        if (seen["top"] is not None and seen == before) or time.monotonic() > deadline:
-            return seen
-        before = seen
-        page.wait_for_timeout(500)
-        wait_until_idle(page)
+    return _steady(page, lambda: page.evaluate(PICTURE_ON_FIRST_SCREEN), lambda seen: seen["top"] is not None,
+                   timeout_ms)

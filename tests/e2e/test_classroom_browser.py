@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.app_server import STEP_TIMEOUT_MS, chart_text, chart_title, choose, wait_until_idle
+from tests.e2e.app_server import STEP_TIMEOUT_MS, chart_text, chart_title, choose, steady_reading, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +42,15 @@ def test_presentation_mode_enlarges_the_charts_text(page):
     assert re.search(r"present=1", page.url)
 
 
+#: The first chart's drag mode ("select" once its box-select button is pressed).
+DRAG_MODE = "plot => plot._fullLayout.dragmode"
+
+
 def test_a_box_selection_on_explore_lists_what_it_holds(page):
     page.locator(".js-plotly-plot g.textpoint text").first.wait_for()
+    steady_reading(page, "plot => plot._fullData.length")  # drawn, and no rerun redrawing it under the drag
     page.locator(".js-plotly-plot .modebar-btn[data-val='select']").first.click(force=True)
+    assert steady_reading(page, DRAG_MODE) == "select"
     area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
     page.mouse.move(area["x"] + 5, area["y"] + 5)
     page.mouse.down()
